@@ -1,0 +1,158 @@
+/**
+ * Chart.js as the detail view uses it: only the parts that are drawn are registered; data is
+ * prepared `{x, y}` points (parsing off), nothing animates, and updates skip transitions.
+ */
+import {
+  Chart,
+  Decimation,
+  LinearScale,
+  LineController,
+  LineElement,
+  PointElement,
+  Tooltip,
+  type ChartConfiguration,
+  type ChartDataset,
+} from 'chart.js';
+import annotationPlugin from 'chartjs-plugin-annotation';
+
+Chart.register(LineController, LineElement, PointElement, LinearScale, Decimation, Tooltip, annotationPlugin);
+
+export interface Point {
+  x: number;
+  y: number | null;
+}
+
+/**
+ * One annotation as the plugin takes it. The plugin's own option types do not resolve under
+ * `nodenext` (its .d.ts re-exports extensionless paths), so the fields used here are spelled out.
+ */
+export interface Annotation {
+  readonly type: 'line';
+  readonly xMin?: number;
+  readonly xMax?: number;
+  readonly yMin?: number;
+  readonly yMax?: number;
+  readonly borderColor: string;
+  readonly borderWidth: number;
+  readonly borderDash?: number[];
+  /** False keeps a line off the axis range: a host-sized line would flatten a small container's curve. */
+  readonly adjustScaleRange?: boolean;
+  readonly label: {
+    readonly display: boolean;
+    readonly content: string;
+    readonly position: 'start' | 'center' | 'end';
+    readonly backgroundColor?: string;
+    readonly color?: string;
+    readonly font?: { readonly size: number };
+  };
+}
+
+export type Annotations = Record<string, Annotation>;
+
+export interface Palette {
+  readonly line: string;
+  readonly grid: string;
+  readonly text: string;
+  readonly warning: string;
+  readonly critical: string;
+  readonly limit: string;
+  readonly marker: string;
+  readonly predicted: string;
+  readonly background: string;
+}
+
+export function palette(): Palette {
+  const style = getComputedStyle(document.documentElement);
+  const v = (name: string): string => style.getPropertyValue(name).trim() || '#888';
+  return {
+    line: v('--chart-line'),
+    grid: v('--chart-grid'),
+    text: v('--fg-muted'),
+    warning: v('--warning'),
+    critical: v('--critical'),
+    limit: v('--fg'),
+    marker: v('--marker'),
+    predicted: v('--predicted'),
+    background: v('--bg'),
+  };
+}
+
+function timeTick(value: number | string): string {
+  return new Date(Number(value)).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
+}
+
+export interface LiveChart {
+  readonly chart: Chart<'line', Point[]>;
+  readonly data: Point[];
+}
+
+export function createLiveChart(
+  canvas: HTMLCanvasElement,
+  options: { label: string; yFormat: (v: number) => string; colors: Palette },
+): LiveChart {
+  const data: Point[] = [];
+  const dataset: ChartDataset<'line', Point[]> = {
+    label: options.label,
+    data,
+    borderColor: options.colors.line,
+    borderWidth: 1.5,
+    pointRadius: 0,
+    pointHitRadius: 6,
+    tension: 0,
+    spanGaps: false,
+  };
+  const config: ChartConfiguration<'line', Point[]> = {
+    type: 'line',
+    data: { datasets: [dataset] },
+    options: {
+      parsing: false,
+      normalized: true,
+      animation: false,
+      responsive: true,
+      maintainAspectRatio: false,
+      interaction: { mode: 'nearest', axis: 'x', intersect: false },
+      scales: {
+        x: {
+          type: 'linear',
+          ticks: { color: options.colors.text, callback: timeTick, maxTicksLimit: 7 },
+          grid: { color: options.colors.grid },
+        },
+        y: {
+          type: 'linear',
+          beginAtZero: true,
+          ticks: { color: options.colors.text, callback: (v) => options.yFormat(Number(v)) },
+          grid: { color: options.colors.grid },
+        },
+      },
+      plugins: {
+        decimation: { enabled: true, algorithm: 'lttb', samples: 500, threshold: 800 },
+        tooltip: {
+          callbacks: {
+            title: (items) =>
+              items[0] === undefined ? '' : new Date(items[0].parsed.x ?? 0).toLocaleTimeString(),
+            label: (item) => `${options.label}: ${options.yFormat(item.parsed.y ?? 0)}`,
+          },
+        },
+        annotation: { annotations: {} },
+      },
+    },
+  };
+  return { chart: new Chart(canvas, config), data };
+}
+
+/** Appends a point and drops what fell out of the window or over the cap: the array stays bounded. */
+export function pushPoint(live: LiveChart, point: Point, fromMs: number, maxPoints: number): void {
+  const data = live.data;
+  const last = data.at(-1);
+  if (last !== undefined && point.x <= last.x) return;
+  data.push(point);
+  let drop = 0;
+  while (drop < data.length && (data[drop]?.x ?? 0) < fromMs) drop++;
+  drop = Math.max(drop, data.length - maxPoints);
+  if (drop > 0) data.splice(0, drop);
+}
+
+export function setAnnotations(live: LiveChart, annotations: Annotations): void {
+  const plugin = live.chart.options.plugins?.annotation;
+  if (plugin !== undefined) plugin.annotations = annotations;
+}

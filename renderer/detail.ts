@@ -1,0 +1,390 @@
+/** One container: live CPU and memory charts with threshold, limit, event and trend markers. */
+import type { Alert } from '../src/alerts/types.ts';
+import type { DifyMonitorApi, HistoryResponse, HistoryWindow } from '../src/api.ts';
+import { HISTORY_WINDOWS } from '../src/api.ts';
+import type { ContainerEvent, Sample } from '../src/model.ts';
+import {
+  createLiveChart,
+  palette,
+  pushPoint,
+  setAnnotations,
+  type Annotations,
+  type LiveChart,
+  type Palette,
+  type Point,
+} from './charts.ts';
+import { h } from './dom.ts';
+import { clockTime, duration, formatBytes, percent } from './format.ts';
+import type { State } from './state.ts';
+import { containerStatus, limitOf } from './status.ts';
+
+/** Points each window may hold: raw at 1 s for 5 min, 10 s buckets for 1 h, 1 min buckets for 24 h. */
+const MAX_POINTS: Readonly<Record<HistoryWindow, number>> = { '5m': 1200, '1h': 800, '24h': 1600 };
+const STEP_MS: Readonly<Record<HistoryWindow, number>> = { '5m': 0, '1h': 10_000, '24h': 60_000 };
+const MARKER_RULES = new Set(['oom-killed', 'restart-loop', 'unhealthy']);
+
+export interface Marker {
+  readonly ts: number;
+  readonly label: string;
+}
+
+/** Vertical markers from lifecycle events and alerts, one per kind per few seconds. */
+export function markersFor(
+  key: string,
+  events: readonly ContainerEvent[],
+  alerts: readonly Alert[],
+): Marker[] {
+  const out: Marker[] = [];
+  const add = (ts: number, label: string): void => {
+    if (!out.some((m) => m.label === label && Math.abs(m.ts - ts) < 5000)) out.push({ ts, label });
+  };
+  for (const a of alerts) {
+    if (a.key !== key || !MARKER_RULES.has(a.rule)) continue;
+    add(
+      a.ts,
+      a.rule === 'oom-killed' ? 'OOM kill' : a.rule === 'restart-loop' ? 'restart loop' : 'unhealthy',
+    );
+  }
+  for (const e of events) {
+    if (e.action === 'oom' || (e.action === 'die' && e.exitCode === 137)) add(e.ts, 'OOM kill');
+    else if (e.action === 'restart' || e.action === 'start') add(e.ts, 'restart');
+    else if (e.action === 'health_status' && e.health === 'unhealthy') add(e.ts, 'unhealthy');
+  }
+  return out.sort((a, b) => a.ts - b.ts);
+}
+
+/** The newest memory-trend alert for the container, when nothing has cleared it since. */
+export function activeTrend(key: string, alerts: readonly Alert[]): Alert | null {
+  for (const a of alerts) {
+    if (a.key !== key) continue;
+    if (a.rule === 'memory-trend') return a;
+    if (a.rule === 'recovered' || a.rule === 'oom-killed') return null;
+  }
+  return null;
+}
+
+function hline(
+  text: string,
+  id: string,
+  y: number,
+  color: string,
+  label: string,
+  dash: number[],
+  position: 'start' | 'center' | 'end',
+  adjustScaleRange = true,
+): Annotations {
+  return {
+    [id]: {
+      type: 'line',
+      yMin: y,
+      yMax: y,
+      borderColor: color,
+      borderWidth: 1.5,
+      borderDash: dash,
+      adjustScaleRange,
+      label: {
+        display: true,
+        content: label,
+        position,
+        backgroundColor: color,
+        color: text,
+        font: { size: 11 },
+      },
+    },
+  };
+}
+
+function markerLines(markers: readonly Marker[], colors: Palette): Annotations {
+  const out: Annotations = {};
+  markers.forEach((m, i) => {
+    out[`marker${i}`] = {
+      type: 'line',
+      xMin: m.ts,
+      xMax: m.ts,
+      borderColor: m.label === 'OOM kill' ? colors.critical : colors.marker,
+      borderWidth: 2,
+      label: { display: true, content: m.label, position: 'end', font: { size: 11 } },
+    };
+  });
+  return out;
+}
+
+export class DetailView {
+  readonly root: HTMLElement;
+  readonly #api: DifyMonitorApi;
+  readonly #state: State;
+  readonly #key: string;
+  #window: HistoryWindow = '5m';
+  #memory: LiveChart | null = null;
+  #cpu: LiveChart | null = null;
+  #head: HTMLElement;
+  #caption: HTMLElement;
+  #generation = 0;
+
+  constructor(api: DifyMonitorApi, state: State, key: string) {
+    this.#api = api;
+    this.#state = state;
+    this.#key = key;
+    this.#head = h('div', { class: 'detail-head' });
+    this.#caption = h('p', { class: 'lines', 'data-lines': '' });
+    const windows = h('div', { class: 'windows', role: 'group', 'aria-label': 'Time window' });
+    for (const w of Object.keys(HISTORY_WINDOWS) as HistoryWindow[]) {
+      const button = h('button', { type: 'button', 'data-window': w, 'aria-pressed': w === this.#window }, w);
+      button.addEventListener('click', () => {
+        for (const b of windows.querySelectorAll('button'))
+          b.setAttribute('aria-pressed', String(b === button));
+        this.#window = w;
+        void this.load();
+      });
+      windows.append(button);
+    }
+    const memCanvas = h('canvas', { id: 'chart-memory', role: 'img', 'aria-label': 'Memory use over time' });
+    const cpuCanvas = h('canvas', { id: 'chart-cpu', role: 'img', 'aria-label': 'CPU use over time' });
+    this.root = h(
+      'div',
+      { class: 'detail', 'data-detail-key': key },
+      h('p', {}, h('a', { href: '#/' }, '← All containers')),
+      this.#head,
+      windows,
+      h('section', { class: 'chart' }, h('h3', {}, 'Memory'), h('div', { class: 'canvas-box' }, memCanvas)),
+      this.#caption,
+      h(
+        'section',
+        { class: 'chart' },
+        h('h3', {}, 'CPU (100 % = one core)'),
+        h('div', { class: 'canvas-box' }, cpuCanvas),
+      ),
+    );
+    const colors = palette();
+    this.#memory = createLiveChart(memCanvas, { label: 'Memory', yFormat: formatBytes, colors });
+    this.#cpu = createLiveChart(cpuCanvas, { label: 'CPU', yFormat: (v) => percent(v), colors });
+    this.#renderHead();
+  }
+
+  get charts(): { memory: LiveChart | null; cpu: LiveChart | null } {
+    return { memory: this.#memory, cpu: this.#cpu };
+  }
+
+  async load(): Promise<void> {
+    const generation = ++this.#generation;
+    const request = (metric: 'memUsageBytes' | 'cpuPercent'): Promise<HistoryResponse> =>
+      this.#api.invoke('monitor:history', { key: this.#key, metric, window: this.#window });
+    try {
+      const [mem, cpu] = await Promise.all([request('memUsageBytes'), request('cpuPercent')]);
+      if (generation !== this.#generation) return;
+      this.#fill(this.#memory, mem);
+      this.#fill(this.#cpu, cpu);
+    } catch {
+      // Keep what is drawn; the live stream fills in.
+    }
+    this.refresh();
+  }
+
+  #fill(live: LiveChart | null, response: HistoryResponse): void {
+    if (live === null || typeof response !== 'object' || response === null || !Array.isArray(response.points))
+      return;
+    live.data.length = 0;
+    const max = MAX_POINTS[this.#window];
+    for (const p of response.points.slice(-max)) {
+      const y = 'avg' in p ? p.avg : 'value' in p ? p.value : null;
+      if (typeof p.ts !== 'number' || !Number.isFinite(p.ts)) continue;
+      live.data.push({ x: p.ts, y: typeof y === 'number' && Number.isFinite(y) ? y : null });
+    }
+  }
+
+  /** A new round: adds this container's point (one per bucket width on the long windows). */
+  onRound(samples: readonly Sample[], now: number): void {
+    const sample = samples.find((s) => s.key === this.#key);
+    if (sample === undefined) return;
+    const from = Math.max(now, sample.ts) - HISTORY_WINDOWS[this.#window];
+    const step = STEP_MS[this.#window];
+    const add = (live: LiveChart | null, y: number | null): void => {
+      if (live === null) return;
+      const last = live.data.at(-1);
+      if (last !== undefined && step > 0 && sample.ts - last.x < step) return;
+      pushPoint(live, { x: sample.ts, y } satisfies Point, from, MAX_POINTS[this.#window]);
+    };
+    add(this.#memory, sample.memUsageBytes);
+    add(this.#cpu, sample.cpuPercent);
+    this.refresh();
+  }
+
+  /** Redraws lines and axes from the current settings, alerts and events. */
+  refresh(): void {
+    const row = this.#state.rows.get(this.#key);
+    this.#renderHead();
+    if (row === undefined || this.#memory === null || this.#cpu === null) return;
+    const sample = row.sample;
+    const settings = this.#state.settings;
+    const colors = palette();
+    const now = Math.max(Date.now(), sample.ts);
+    const from = now - HISTORY_WINDOWS[this.#window];
+    const markers = markerLines(
+      markersFor(this.#key, this.#state.events.get(this.#key) ?? [], this.#state.alerts).filter(
+        (m) => m.ts >= from,
+      ),
+      colors,
+    );
+
+    const limit = limitOf(sample, settings);
+    const memLines: Annotations = { ...markers };
+    const captions: string[] = [];
+    let xMax = now;
+    if (limit !== null) {
+      const { warningPercent, criticalPercent } = settings.alerts.memory;
+      const warn = (limit.bytes * warningPercent) / 100;
+      const crit = (limit.bytes * criticalPercent) / 100;
+      // A host-sized line would flatten a small container's curve; the caption names it instead.
+      const fit = limit.source !== 'host';
+      const limitLabel =
+        limit.source === 'host'
+          ? `no limit, host memory ${formatBytes(limit.bytes)}`
+          : limit.source === 'budget'
+            ? `budget ${formatBytes(limit.bytes)}`
+            : `limit ${formatBytes(limit.bytes)}`;
+      Object.assign(
+        memLines,
+        hline(
+          colors.background,
+          'warning',
+          warn,
+          colors.warning,
+          `warning ${warningPercent} % · ${formatBytes(warn)}`,
+          [6, 4],
+          'start',
+          fit,
+        ),
+        hline(
+          colors.background,
+          'critical',
+          crit,
+          colors.critical,
+          `critical ${criticalPercent} % · ${formatBytes(crit)}`,
+          [2, 3],
+          'center',
+          fit,
+        ),
+        hline(colors.background, 'limit', limit.bytes, colors.limit, limitLabel, [], 'end', fit),
+      );
+      captions.push(
+        `Lines: warning at ${formatBytes(warn)}, critical at ${formatBytes(crit)}, ${limitLabel}.`,
+      );
+      const trend = activeTrend(this.#key, this.#state.alerts);
+      if (trend !== null && trend.etaSeconds !== null && sample.memUsageBytes !== null) {
+        const reach = trend.ts + trend.etaSeconds * 1000;
+        memLines['predicted'] = {
+          type: 'line',
+          xMin: sample.ts,
+          yMin: sample.memUsageBytes,
+          xMax: Math.max(reach, sample.ts + 1000),
+          yMax: limit.bytes,
+          borderColor: colors.predicted,
+          borderWidth: 2,
+          borderDash: [4, 4],
+          label: {
+            display: true,
+            content: `predicted: limit in ${duration((reach - now) / 1000)}`,
+            position: 'center',
+          },
+        };
+        xMax = Math.min(Math.max(reach, now), now + HISTORY_WINDOWS[this.#window] / 2);
+        captions.push(`Predicted to reach the limit around ${clockTime(reach)}.`);
+      }
+      this.#setY(this.#memory, fit ? limit.bytes * 1.05 : undefined);
+    }
+    this.#caption.textContent = captions.join(' ');
+    setAnnotations(this.#memory, memLines);
+
+    const cpuLines: Annotations = { ...markers };
+    const allowed = this.#allowedCpus(sample);
+    if (allowed !== null) {
+      const { warningPercent, criticalPercent } = settings.alerts.cpu;
+      Object.assign(
+        cpuLines,
+        hline(
+          colors.background,
+          'warning',
+          warningPercent * allowed,
+          colors.warning,
+          `warning ${warningPercent} % of allowed`,
+          [6, 4],
+          'start',
+        ),
+        hline(
+          colors.background,
+          'critical',
+          criticalPercent * allowed,
+          colors.critical,
+          `critical ${criticalPercent} % of allowed`,
+          [2, 3],
+          'center',
+        ),
+        hline(colors.background, 'limit', 100 * allowed, colors.limit, `limit ${allowed} CPU`, [], 'end'),
+      );
+    }
+    setAnnotations(this.#cpu, cpuLines);
+    for (const live of [this.#memory, this.#cpu]) {
+      const x = live.chart.options.scales?.['x'];
+      if (x !== undefined) {
+        x.min = from;
+        x.max = xMax;
+      }
+      live.chart.update('none');
+    }
+  }
+
+  /** CPUs the container may use: from the two CPU figures of its sample, else the host's count. */
+  #allowedCpus(sample: Sample): number | null {
+    if (sample.cpuPercent !== null && sample.cpuOfLimitPercent !== null && sample.cpuOfLimitPercent > 1) {
+      return Math.round((sample.cpuPercent / sample.cpuOfLimitPercent) * 100) / 100;
+    }
+    return this.#state.hosts.get(sample.host)?.cpus ?? null;
+  }
+
+  #setY(live: LiveChart, max: number | undefined): void {
+    const y = live.chart.options.scales?.['y'];
+    if (y !== undefined) y.max = max;
+  }
+
+  #renderHead(): void {
+    const row = this.#state.rows.get(this.#key);
+    this.#head.replaceChildren();
+    if (row === undefined) {
+      this.#head.append(
+        h('h2', {}, this.#key),
+        h('p', { class: 'empty' }, 'This container is not in the latest data.'),
+      );
+      return;
+    }
+    const s = row.sample;
+    const status = containerStatus(s, this.#state.settings, this.#state.alerts, Date.now());
+    this.#head.append(
+      h('h2', {}, s.name),
+      h(
+        'p',
+        {},
+        h('span', { class: `badge ${status.level}` }, `${status.icon} ${status.word}`),
+        ` ${s.role} · ${s.stack ?? 'not in a Dify stack'} · ${s.host} · ${s.image} · ${s.state}`,
+      ),
+      h(
+        'p',
+        { class: 'now', 'data-mem-bytes': s.memUsageBytes ?? '', 'data-cpu-percent': s.cpuPercent ?? '' },
+        `Memory ${s.memUsageBytes === null ? '–' : formatBytes(s.memUsageBytes)} of ${
+          s.memLimitBytes === null
+            ? '–'
+            : s.memLimitSource === 'host'
+              ? `${formatBytes(s.memLimitBytes)} (no limit, host memory)`
+              : formatBytes(s.memLimitBytes)
+        } · CPU ${percent(s.cpuPercent)} · PIDs ${s.pids ?? '–'} · restarts ${s.restartCount}`,
+      ),
+    );
+  }
+
+  destroy(): void {
+    this.#generation++;
+    this.#memory?.chart.destroy();
+    this.#cpu?.chart.destroy();
+    this.#memory = null;
+    this.#cpu = null;
+  }
+}

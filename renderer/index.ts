@@ -1,0 +1,230 @@
+/**
+ * The dashboard. It talks only to `window.difyMonitor` (the Electron preload), or, in a browser,
+ * to the same API over the web bridge; every payload is checked before use.
+ */
+import type { DifyMonitorApi, EventChannel, EventChannels } from '../src/api.ts';
+import { renderAlerts } from './alerts.ts';
+import { createBridgeClient } from './bridge-client.ts';
+import { DetailView } from './detail.ts';
+import { h } from './dom.ts';
+import { dateTime } from './format.ts';
+import { renderOverview, type ListOptions } from './overview.ts';
+import { renderSettings } from './settings.ts';
+import { State } from './state.ts';
+import { checkEvent, parseSnapshot } from './validate.ts';
+
+declare global {
+  interface Window {
+    difyMonitor?: DifyMonitorApi;
+    /** Read-only view of the charts' annotation lines, for tests and bug reports. */
+    difyMonitorCharts?: () => Record<string, unknown>;
+  }
+}
+
+type Route =
+  { view: 'overview' } | { view: 'alerts' } | { view: 'settings' } | { view: 'detail'; key: string };
+
+function routeOf(hash: string): Route {
+  if (hash.startsWith('#/c/')) {
+    try {
+      return { view: 'detail', key: decodeURIComponent(hash.slice(4)) };
+    } catch {
+      return { view: 'overview' };
+    }
+  }
+  if (hash === '#/alerts') return { view: 'alerts' };
+  if (hash === '#/settings') return { view: 'settings' };
+  return { view: 'overview' };
+}
+
+class App {
+  readonly #api: DifyMonitorApi;
+  readonly #state: State;
+  readonly #main: HTMLElement;
+  readonly #list: ListOptions = { sort: 'name', descending: false, difyOnly: true };
+  #route: Route = { view: 'overview' };
+  #detail: DetailView | null = null;
+  #pending = false;
+  #notice: string | null = null;
+
+  constructor(api: DifyMonitorApi, state: State, main: HTMLElement) {
+    this.#api = api;
+    this.#state = state;
+    this.#main = main;
+  }
+
+  start(): void {
+    this.#on('monitor:round', (round) => {
+      this.#state.round(round.host, round.ts, round.samples);
+      this.#detail?.onRound(round.samples, Date.now());
+      if (this.#route.view === 'overview') this.#schedule();
+    });
+    this.#on('monitor:host', (state) => {
+      this.#state.host(state);
+      this.#schedule();
+    });
+    this.#on('monitor:event', (event) => {
+      this.#state.event(event);
+      this.#detail?.refresh();
+    });
+    this.#on('monitor:alert', (alert) => {
+      this.#state.alert(alert);
+      this.#detail?.refresh();
+      this.#header();
+      if (this.#route.view !== 'settings' && this.#route.view !== 'detail') this.#schedule();
+    });
+    this.#on('settings:changed', (settings) => {
+      this.#state.setSettings(settings, Date.now());
+      this.#detail?.refresh();
+      this.#header();
+      if (this.#route.view === 'alerts' || this.#route.view === 'overview') this.#schedule();
+    });
+    this.#on('ui:focus-container', ({ key }) => {
+      location.hash = `#/c/${encodeURIComponent(key)}`;
+    });
+    window.addEventListener('hashchange', () => this.#navigate());
+    window.matchMedia('(prefers-color-scheme: dark)').addEventListener('change', () => this.#navigate());
+    this.#main.addEventListener('keydown', (event) => this.#keys(event));
+    window.difyMonitorCharts = () => {
+      const charts = this.#detail?.charts;
+      return {
+        memory: JSON.parse(
+          JSON.stringify(charts?.memory?.chart.config.options?.plugins?.annotation?.annotations ?? null),
+        ),
+        cpu: JSON.parse(
+          JSON.stringify(charts?.cpu?.chart.config.options?.plugins?.annotation?.annotations ?? null),
+        ),
+        memoryPoints: charts?.memory?.data.length ?? 0,
+      };
+    };
+    this.#navigate();
+  }
+
+  #on<C extends EventChannel>(channel: C, handle: (payload: EventChannels[C]) => void): void {
+    this.#api.on(channel, (payload: unknown) => {
+      const checked = checkEvent(channel, payload);
+      if (checked === null) return;
+      try {
+        handle(checked);
+      } catch (error) {
+        this.#notice = `Could not show an update: ${(error as Error).message}`;
+      }
+    });
+  }
+
+  #schedule(): void {
+    if (this.#pending) return;
+    this.#pending = true;
+    requestAnimationFrame(() => {
+      this.#pending = false;
+      this.#render();
+    });
+  }
+
+  #navigate(): void {
+    this.#route = routeOf(location.hash);
+    this.#detail?.destroy();
+    this.#detail = null;
+    for (const link of document.querySelectorAll<HTMLAnchorElement>('[data-nav]')) {
+      const current = link.dataset['nav'] === this.#route.view;
+      if (current) link.setAttribute('aria-current', 'page');
+      else link.removeAttribute('aria-current');
+    }
+    if (this.#route.view === 'detail') {
+      this.#detail = new DetailView(this.#api, this.#state, this.#route.key);
+      this.#main.replaceChildren(this.#detail.root);
+      void this.#detail.load();
+    } else if (this.#route.view === 'settings') {
+      this.#main.replaceChildren(renderSettings(this.#api, this.#state.settings));
+    } else {
+      this.#render();
+    }
+    this.#header();
+  }
+
+  #render(): void {
+    const focusedKey = (document.activeElement as HTMLElement | null)?.dataset?.['key'];
+    const now = Date.now();
+    let view: HTMLElement;
+    if (this.#route.view === 'alerts') {
+      view = renderAlerts(this.#api, this.#state, (message) => {
+        this.#notice = message;
+        this.#schedule();
+      });
+    } else if (this.#route.view === 'overview') {
+      view = renderOverview(this.#state, this.#list, now, () => this.#render());
+    } else {
+      return;
+    }
+    const children: Node[] = [];
+    if (this.#notice !== null)
+      children.push(h('div', { class: 'banner error', role: 'alert' }, this.#notice));
+    children.push(view);
+    this.#main.replaceChildren(...children);
+    if (focusedKey !== undefined) {
+      this.#main.querySelector<HTMLElement>(`[data-key="${CSS.escape(focusedKey)}"]`)?.focus();
+    }
+    this.#header();
+  }
+
+  #header(): void {
+    const dayAgo = Date.now() - 24 * 3_600_000;
+    const serious = this.#state.alerts.filter((a) => a.severity !== 'info' && a.ts > dayAgo).length;
+    const count = document.getElementById('alert-count');
+    if (count !== null) count.textContent = serious > 0 ? `(${serious})` : '';
+    const mute = document.getElementById('mute-state');
+    if (mute !== null) {
+      const until = this.#state.mutedUntil;
+      mute.textContent = until === null || until < Date.now() ? '' : `🔕 Muted until ${dateTime(until)}`;
+    }
+  }
+
+  /** Arrow keys move between container rows; Enter opens the focused one. */
+  #keys(event: KeyboardEvent): void {
+    const target = event.target as HTMLElement;
+    if (!target.matches('tr.row, li.alert')) return;
+    const selector = target.matches('tr.row') ? 'tr.row' : 'li.alert';
+    const all = [...this.#main.querySelectorAll<HTMLElement>(selector)];
+    const index = all.indexOf(target);
+    if (event.key === 'ArrowDown' || event.key === 'ArrowUp') {
+      all[index + (event.key === 'ArrowDown' ? 1 : -1)]?.focus();
+      event.preventDefault();
+    } else if (event.key === 'Enter' && target.dataset['key'] !== undefined && target.matches('tr.row')) {
+      location.hash = `#/c/${encodeURIComponent(target.dataset['key'])}`;
+    }
+  }
+}
+
+async function main(): Promise<void> {
+  const root = document.getElementById('main');
+  if (root === null) return;
+  const api = window.difyMonitor ?? createBridgeClient();
+  let snapshot;
+  try {
+    snapshot = parseSnapshot(await api.invoke('monitor:snapshot', null));
+  } catch (error) {
+    root.replaceChildren(
+      h(
+        'div',
+        { class: 'banner error', role: 'alert' },
+        `Cannot reach Dify Monitor: ${(error as Error).message}. Reload to try again.`,
+      ),
+    );
+    return;
+  }
+  if (snapshot === null) {
+    root.replaceChildren(
+      h('div', { class: 'banner error', role: 'alert' }, 'Dify Monitor sent data this page cannot read.'),
+    );
+    return;
+  }
+  if (window.difyMonitor !== undefined) {
+    const visible = (): void =>
+      void api.invoke('monitor:visible', { visible: document.visibilityState === 'visible' });
+    document.addEventListener('visibilitychange', visible);
+    visible();
+  }
+  new App(api, new State(snapshot), root).start();
+}
+
+void main();

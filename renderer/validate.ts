@@ -1,0 +1,146 @@
+/**
+ * Payloads from the bridge are checked before the page uses them: a hostile or broken server (or
+ * a proxy in between) must not be able to throw the UI into a state it cannot draw.
+ */
+import { parseAlert } from '../src/alerts/log.ts';
+import type { Alert } from '../src/alerts/types.ts';
+import type { EventChannel, EventChannels, Snapshot } from '../src/api.ts';
+import { SAMPLE_METRICS, type ContainerEvent, type HostState, type Sample } from '../src/model.ts';
+import type { Settings } from '../src/settings/schema.ts';
+
+const MAX_SAMPLES = 2000;
+const MAX_TEXT = 1000;
+
+type Rec = Record<string, unknown>;
+
+function isRecord(value: unknown): value is Rec {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function text(value: unknown): value is string {
+  return typeof value === 'string' && value.length <= MAX_TEXT;
+}
+
+function num(value: unknown): value is number {
+  return typeof value === 'number' && Number.isFinite(value);
+}
+
+function numOrNull(value: unknown): value is number | null {
+  return value === null || num(value);
+}
+
+export function isSample(v: unknown): v is Sample {
+  if (!isRecord(v) || v['type'] !== 'sample' || !num(v['ts'])) return false;
+  if (!text(v['host']) || !text(v['name']) || !text(v['id']) || !text(v['image']) || !text(v['key']))
+    return false;
+  if (!text(v['role']) || !text(v['state']) || !text(v['health'])) return false;
+  if (!(v['stack'] === null || text(v['stack'])) || !(v['service'] === null || text(v['service'])))
+    return false;
+  if (v['memLimitSource'] !== 'container' && v['memLimitSource'] !== 'host') return false;
+  if (!num(v['restartCount']) || typeof v['oomKilled'] !== 'boolean') return false;
+  return SAMPLE_METRICS.every((k) => numOrNull(v[k]));
+}
+
+export function isHostState(v: unknown): v is HostState {
+  return (
+    isRecord(v) &&
+    v['type'] === 'host' &&
+    num(v['ts']) &&
+    text(v['host']) &&
+    (v['state'] === 'connecting' || v['state'] === 'up' || v['state'] === 'down') &&
+    typeof v['message'] === 'string' &&
+    v['message'].length <= 4 * MAX_TEXT &&
+    text(v['endpoint']) &&
+    text(v['reason']) &&
+    (v['memTotalBytes'] === undefined || num(v['memTotalBytes'])) &&
+    (v['cpus'] === undefined || num(v['cpus']))
+  );
+}
+
+const ACTIONS = new Set(['start', 'die', 'oom', 'health_status', 'destroy', 'rename', 'restart']);
+
+export function isContainerEvent(v: unknown): v is ContainerEvent {
+  return (
+    isRecord(v) &&
+    v['type'] === 'event' &&
+    num(v['ts']) &&
+    text(v['host']) &&
+    ACTIONS.has(v['action'] as string) &&
+    text(v['id']) &&
+    text(v['name']) &&
+    (v['key'] === null || text(v['key'])) &&
+    (v['exitCode'] === undefined || num(v['exitCode']))
+  );
+}
+
+function levels(v: unknown): boolean {
+  return isRecord(v) && num(v['warningPercent']) && num(v['criticalPercent']) && num(v['hysteresisPoints']);
+}
+
+/** The parts of the settings the page reads; the server validated the rest against the schema. */
+export function isSettings(v: unknown): v is Settings {
+  if (!isRecord(v) || v['version'] !== 1) return false;
+  const alerts = v['alerts'];
+  const intervals = v['intervals'];
+  const notifications = v['notifications'];
+  if (!isRecord(alerts) || !isRecord(intervals) || !isRecord(notifications)) return false;
+  if (!levels(alerts['memory']) || !levels(alerts['cpu']) || !levels(alerts['stack'])) return false;
+  if (!isRecord(alerts['roleBudgetBytes']) || !Object.values(alerts['roleBudgetBytes']).every(num))
+    return false;
+  if (!numOrNull(alerts['muteUntil']) || !Array.isArray(alerts['mutedKeys'])) return false;
+  if (!alerts['mutedKeys'].every(text)) return false;
+  const quiet = alerts['quietHours'];
+  if (!(quiet === null || (isRecord(quiet) && text(quiet['start']) && text(quiet['end'])))) return false;
+  return (
+    num(intervals['fastMs']) && num(intervals['trayMs']) && typeof notifications['enabled'] === 'boolean'
+  );
+}
+
+function samplesOf(v: unknown): Sample[] | null {
+  if (!Array.isArray(v) || v.length > MAX_SAMPLES) return null;
+  return v.every(isSample) ? (v as Sample[]) : null;
+}
+
+export function parseSnapshot(v: unknown): Snapshot | null {
+  if (!isRecord(v) || !Array.isArray(v['hosts']) || !Array.isArray(v['alerts'])) return null;
+  const samples = samplesOf(v['samples']);
+  if (samples === null || !v['hosts'].every(isHostState) || !isSettings(v['settings'])) return null;
+  if (!numOrNull(v['mutedUntil'])) return null;
+  const alerts = v['alerts']
+    .slice(0, MAX_SAMPLES)
+    .map(parseAlert)
+    .filter((a): a is Alert => a !== null);
+  return {
+    hosts: v['hosts'],
+    samples,
+    alerts,
+    settings: v['settings'],
+    mutedUntil: v['mutedUntil'],
+  };
+}
+
+/** The payload when it has the channel's shape, else null (and the page ignores it). */
+export function checkEvent<C extends EventChannel>(channel: C, payload: unknown): EventChannels[C] | null {
+  const ok = (value: unknown): EventChannels[C] => value as EventChannels[C];
+  switch (channel as EventChannel) {
+    case 'monitor:round': {
+      if (!isRecord(payload) || !text(payload['host']) || !num(payload['ts'])) return null;
+      const samples = samplesOf(payload['samples']);
+      return samples === null ? null : ok({ host: payload['host'], ts: payload['ts'], samples });
+    }
+    case 'monitor:host':
+      return isHostState(payload) ? ok(payload) : null;
+    case 'monitor:event':
+      return isContainerEvent(payload) ? ok(payload) : null;
+    case 'monitor:alert': {
+      const alert = parseAlert(payload);
+      return alert === null ? null : ok(alert);
+    }
+    case 'settings:changed':
+      return isSettings(payload) ? ok(payload) : null;
+    case 'ui:focus-container':
+      return isRecord(payload) && text(payload['key']) ? ok({ key: payload['key'] }) : null;
+    default:
+      return null;
+  }
+}

@@ -1,0 +1,41 @@
+import { alertNotifier } from '../notify/alert-notifier.ts';
+import type { Notifier } from '../notify/notifier.ts';
+import type { AlertLog } from './log.ts';
+import { saveAlertLog } from './log-file.ts';
+import type { Alert } from './types.ts';
+
+/** What happens to alerts once the engine has raised them: kept on disk, and shown on the desktop. */
+export interface AlertRecorder {
+  record(alerts: readonly Alert[], options: { readonly notify: boolean }): void;
+}
+
+export interface AlertRecorderOptions {
+  /** The engine's log, already holding the new alerts. */
+  readonly log: AlertLog;
+  readonly logPath?: string;
+  readonly notifier?: Notifier;
+  warn(text: string): void;
+}
+
+/** One place for the CLI and the monitor service: one log write per batch, muted alerts not shown. */
+export function createAlertRecorder(options: AlertRecorderOptions): AlertRecorder {
+  const desktop =
+    options.notifier === undefined
+      ? null
+      : alertNotifier(options.notifier, (alert, error) =>
+          options.warn(`Cannot show the notification for "${alert.message}": ${error}`),
+        );
+  return {
+    record(alerts, { notify }) {
+      if (alerts.length === 0) return;
+      if (options.logPath !== undefined) {
+        try {
+          saveAlertLog(options.logPath, options.log);
+        } catch (error) {
+          options.warn(`Cannot save the alert log ${options.logPath}: ${(error as Error).message}`);
+        }
+      }
+      if (notify) for (const alert of alerts) desktop?.notify(alert);
+    },
+  };
+}

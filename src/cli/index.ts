@@ -1,0 +1,217 @@
+#!/usr/bin/env -S node --max-semi-space-size=1
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { AlertEngine } from '../alerts/engine.ts';
+import type { Alert } from '../alerts/types.ts';
+import type { Notifier } from '../notify/notifier.ts';
+import { defaultAlertLogPath, loadAlertLog } from '../alerts/log-file.ts';
+import { createAlertRecorder } from '../alerts/recorder.ts';
+import { systemClock } from '../util/clock.ts';
+import { parseDuration } from '../util/duration.ts';
+import type { Collector } from '../collect/collector.ts';
+import { createCollectorFor, type SourceChoice } from './connect.ts';
+import { runWatch } from './watch.ts';
+import { defaultSettingsPath } from '../settings/paths.ts';
+import { fileURLToPath } from 'node:url';
+
+const warn = (text: string): boolean => process.stderr.write(`${text}\n`);
+
+/** Notifications for alerts; a desktop without notify-send is said once, and alerts keep being logged. */
+async function desktopNotifier(): Promise<Notifier> {
+  const { createDesktopNotifier } = await import('../notify/node-notifier.ts');
+  return createDesktopNotifier({ onUnavailable: warn });
+}
+
+function duration(value: string): number {
+  const ms = parseDuration(value);
+  if (ms === null) throw new InvalidArgumentError('use a duration such as 500ms, 1s, 5s or 2m');
+  return ms;
+}
+
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}
+
+const program = new Command()
+  .name('dify-monitor')
+  .description('Watch self-hosted Dify stacks in Docker and warn before a container runs out of memory.')
+  .showHelpAfterError();
+
+program
+  .command('watch')
+  .description('Show live CPU and memory of every Dify container, grouped by stack and role.')
+  .option(
+    '--host <url>',
+    'engine to watch (unix:///path, tcp://host:2375, tcp://host:2376 with DOCKER_TLS_VERIFY, ssh://user@host); repeat for several. Default: found like the docker CLI (DOCKER_HOST, context, well-known sockets)',
+    collect,
+    [],
+  )
+  .option('--interval <duration>', 'time between samples', duration, 1000)
+  .option('--all', 'include containers that are not part of a Dify stack', false)
+  .option('--json', 'print one JSON object per line: samples, host states and container events', false)
+  .option('--once', 'print one complete round (CPU needs two readings) and exit', false)
+  .option('--alert-log <file>', 'where alerts are kept across runs', defaultAlertLogPath())
+  .option('--notify', 'show alerts as desktop notifications (notify-send on Linux)', false)
+  .addOption(
+    new Option(
+      '--source <source>',
+      'where numbers come from: cgroup files (local Linux engines), the engine API, or auto',
+    )
+      .choices(['auto', 'cgroup', 'api'])
+      .default('auto'),
+  )
+  .option('--timeout <duration>', 'give up on an engine request after this long', duration, 5000)
+  .action(
+    async (opts: {
+      host: string[];
+      interval: number;
+      all: boolean;
+      json: boolean;
+      once: boolean;
+      alertLog: string;
+      notify: boolean;
+      source: SourceChoice;
+      timeout: number;
+    }) => {
+      const hosts = opts.host.length > 0 ? opts.host : [null];
+      const collectors: Collector[] = [];
+      for (const host of hosts) {
+        const made = await createCollectorFor(host, {
+          intervalMs: opts.interval,
+          includeOthers: opts.all,
+          source: opts.source,
+          requestTimeoutMs: opts.timeout,
+        });
+        if (!made.ok) {
+          process.stderr.write(`${made.error}\n`);
+          process.exitCode = 2;
+          return;
+        }
+        collectors.push(made.collector);
+      }
+      const stop = (): void => {
+        for (const c of collectors) c.stop();
+        process.exit(0);
+      };
+      process.once('SIGINT', stop);
+      process.once('SIGTERM', stop);
+      const loaded = loadAlertLog(opts.alertLog, Date.now());
+      if (loaded.warning !== undefined) process.stderr.write(`${loaded.warning}\n`);
+      const engine = new AlertEngine({ clock: systemClock, log: loaded.log });
+      const recorder = createAlertRecorder({
+        log: engine.log,
+        logPath: opts.alertLog,
+        warn,
+        ...(opts.notify ? { notifier: await desktopNotifier() } : {}),
+      });
+      const onAlerts = (alerts: readonly Alert[]): void => recorder.record(alerts, { notify: true });
+      process.exitCode = await runWatch(
+        collectors,
+        { json: opts.json, once: opts.once, alerts: { engine, onAlerts } },
+        {
+          write: (text) => process.stdout.write(text),
+          error: (text) => process.stderr.write(text),
+          interactive: process.stdout.isTTY === true,
+        },
+      );
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+    },
+  );
+
+function port(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0 || n > 65535)
+    throw new InvalidArgumentError('use a port from 0 to 65535');
+  return n;
+}
+
+program
+  .command('serve')
+  .description('Serve the live dashboard to a browser: charts, alerts and settings.')
+  .option('--port <port>', 'TCP port to listen on (0 picks a free one)', port, 7878)
+  .option(
+    '--bind <address>',
+    'address to listen on; anything but loopback requires the token printed at start',
+    '127.0.0.1',
+  )
+  .option('--host <url>', 'engine to watch; repeat for several (see watch --help)', collect, [])
+  .option('--all', 'include containers that are not part of a Dify stack', false)
+  .option('--settings <file>', 'where settings are kept', defaultSettingsPath())
+  .option('--alert-log <file>', 'where alerts are kept across runs', defaultAlertLogPath())
+  .option('--notify', 'also show alerts as desktop notifications on this machine', false)
+  .addOption(
+    new Option('--source <source>', 'where numbers come from (see watch --help)')
+      .choices(['auto', 'cgroup', 'api'])
+      .default('auto'),
+  )
+  .option('--timeout <duration>', 'give up on an engine request after this long', duration, 5000)
+  .action(
+    async (opts: {
+      port: number;
+      bind: string;
+      host: string[];
+      all: boolean;
+      settings: string;
+      alertLog: string;
+      notify: boolean;
+      source: SourceChoice;
+      timeout: number;
+    }) => {
+      // Loaded only here: the schema validator and the bridge are not `watch`'s to pay for.
+      const { openSettingsFile } = await import('../settings/store.ts');
+      const { findRendererDir, startServe } = await import('../serve/run.ts');
+      const opened = openSettingsFile(opts.settings, Date.now());
+      if (opened.notice !== undefined) process.stderr.write(`${opened.notice}\n`);
+      const intervals = opened.store.get().intervals;
+      const collectors: Collector[] = [];
+      for (const host of opts.host.length > 0 ? opts.host : [null]) {
+        const made = await createCollectorFor(host, {
+          intervalMs: intervals.fastMs,
+          trayIntervalMs: intervals.trayMs,
+          includeOthers: opts.all,
+          source: opts.source,
+          requestTimeoutMs: opts.timeout,
+        });
+        if (!made.ok) {
+          process.stderr.write(`${made.error}\n`);
+          process.exitCode = 2;
+          return;
+        }
+        collectors.push(made.collector);
+      }
+      // Bundled, the renderer sits beside dist/cli.js; run from source, it is in dist/renderer.
+      const rendererDir =
+        findRendererDir([
+          fileURLToPath(new URL('./renderer', import.meta.url)),
+          fileURLToPath(new URL('../../dist/renderer', import.meta.url)),
+        ]) ?? fileURLToPath(new URL('../../dist/renderer', import.meta.url));
+      const serving = await startServe(
+        {
+          port: opts.port,
+          bind: opts.bind,
+          rendererDir,
+          collectors,
+          settings: opened.store,
+          alertLogPath: opts.alertLog,
+          clock: systemClock,
+          ...(opts.notify ? { notifier: await desktopNotifier() } : {}),
+        },
+        (text) => process.stderr.write(`${text}\n`),
+      );
+      process.stdout.write(`Dashboard: ${serving.url}\n`);
+      if (serving.token !== null) process.stdout.write(`Token (needed off this machine): ${serving.token}\n`);
+      const stop = (): void => {
+        void serving.close().then(() => process.exit(0));
+      };
+      process.once('SIGINT', stop);
+      process.once('SIGTERM', stop);
+    },
+  );
+
+// A reader that closes the pipe early (`| head`) is not an error.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+  throw error;
+});
+
+await program.parseAsync();

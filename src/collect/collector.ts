@@ -1,0 +1,463 @@
+import type { ContainerEvent, ContainerMeta, HostState, Reading, Sample } from '../model.ts';
+import type { EngineClient, EngineInfo, Subscription } from '../docker/client.ts';
+import { parseEvent, type EngineEvent } from '../docker/events.ts';
+import { fromInspect } from '../docker/inspect.ts';
+import { historyKey } from '../dify/discovery.ts';
+import { computeUsage, type Usage } from '../stats/usage.ts';
+import { backoffDelay } from '../util/backoff.ts';
+import type { Clock } from '../util/clock.ts';
+import { mapLimit } from '../util/limit.ts';
+import { Inventory } from './inventory.ts';
+import type { SourceResult, StatsSource } from './source.ts';
+
+export type Mode = 'fast' | 'tray';
+
+/** One pass over every watched container. */
+export interface Round {
+  readonly host: string;
+  readonly ts: number;
+  readonly samples: readonly Sample[];
+  /** Running containers whose numbers are newer than in the previous round. */
+  readonly fresh: number;
+  readonly running: number;
+  readonly durationMs: number;
+}
+
+export interface CollectorListeners {
+  round?(round: Round): void;
+  host?(state: HostState): void;
+  event?(event: ContainerEvent): void;
+}
+
+export interface SourceFactory {
+  /** Picks the cheapest source that works for this engine and says why. */
+  (engine: EngineInfo, inventory: readonly ContainerMeta[]): { source: StatsSource; reason: string };
+}
+
+export interface CollectorOptions {
+  readonly host: string;
+  /** Where the engine was found, for messages: `unix:///var/run/docker.sock`. */
+  readonly endpoint: string;
+  /** Why that endpoint: "DOCKER_HOST is set", "found socket …". */
+  readonly reason: string;
+  readonly client: EngineClient;
+  readonly createSource: SourceFactory;
+  readonly clock: Clock;
+  readonly intervals: { readonly fastMs: number; readonly trayMs: number };
+  readonly mode: Mode;
+  readonly includeOthers: boolean;
+  readonly requestTimeoutMs?: number;
+  readonly concurrency?: number;
+  /** A daemon that stops answering (SIGSTOP, lost VPN) is noticed by this ping. */
+  readonly healthCheckMs?: number;
+  /** Text to help a user reach the engine, appended when it is not reachable. */
+  readonly unreachableHint?: (cause: string) => string;
+}
+
+interface ContainerTrack {
+  previous: Reading | null;
+  usage: Usage | null;
+}
+
+const EVENT_ACTIONS_SHOWN = new Set<ContainerEvent['action']>([
+  'start',
+  'die',
+  'kill',
+  'oom',
+  'health_status',
+  'destroy',
+  'rename',
+  'restart',
+]);
+
+function messageOf(error: unknown): string {
+  if (error instanceof Error) {
+    if (error.name === 'TimeoutError' || error.name === 'AbortError')
+      return 'the engine did not answer in time';
+    return error.message.trim();
+  }
+  return String(error);
+}
+
+/**
+ * Watches one engine: keeps the container set current from events, reads every running
+ * container once per interval through the chosen source, and turns readings into samples.
+ * It survives the engine going away and comes back by itself.
+ */
+export class Collector {
+  private readonly inventory = new Inventory();
+  private readonly tracks = new Map<string, ContainerTrack>();
+  private readonly listeners: CollectorListeners[] = [];
+  private mode: Mode;
+  private running = false;
+  private generation = 0;
+  private source: StatsSource | null = null;
+  private events: Subscription | null = null;
+  private engine: EngineInfo | null = null;
+  private tickTimer: unknown = null;
+  private healthTimer: unknown = null;
+  private retryTimer: unknown = null;
+  private attempt = 0;
+  private hostState: HostState;
+  /** Per container, the events still being handled: they reach listeners in the engine's order. */
+  private readonly eventQueues = new Map<string, Promise<void>>();
+
+  private readonly options: CollectorOptions;
+
+  constructor(options: CollectorOptions) {
+    this.options = options;
+    this.mode = options.mode;
+    this.hostState = this.stateOf('connecting', `Connecting to ${options.endpoint}`);
+  }
+
+  on(listeners: CollectorListeners): () => void {
+    this.listeners.push(listeners);
+    return () => {
+      const index = this.listeners.indexOf(listeners);
+      if (index !== -1) this.listeners.splice(index, 1);
+    };
+  }
+
+  get state(): HostState {
+    return this.hostState;
+  }
+
+  get engineInfo(): EngineInfo | null {
+    return this.engine;
+  }
+
+  containers(): readonly ContainerMeta[] {
+    return this.inventory.inScope(this.options.includeOthers);
+  }
+
+  stacks(): ReturnType<Inventory['stacks']> {
+    return this.inventory.stacks();
+  }
+
+  intervalMs(): number {
+    return this.mode === 'fast' ? this.options.intervals.fastMs : this.options.intervals.trayMs;
+  }
+
+  /** Fast while someone looks at charts, cheap while only the tray shows. */
+  setMode(mode: Mode): void {
+    if (mode === this.mode) return;
+    this.mode = mode;
+    this.source?.setInterval(this.intervalMs());
+    if (this.running && this.hostState.state === 'up') this.scheduleTick(0);
+  }
+
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    void this.connect();
+  }
+
+  stop(): void {
+    this.running = false;
+    this.teardown();
+    this.clear('retryTimer');
+  }
+
+  private emit<K extends keyof CollectorListeners>(
+    kind: K,
+    value: Parameters<NonNullable<CollectorListeners[K]>>[0],
+  ): void {
+    for (const listener of this.listeners)
+      (listener[kind] as ((v: typeof value) => void) | undefined)?.(value);
+  }
+
+  private stateOf(state: HostState['state'], message: string, extra: Partial<HostState> = {}): HostState {
+    return {
+      type: 'host',
+      ts: this.options.clock.now(),
+      host: this.options.host,
+      state,
+      message,
+      endpoint: this.options.endpoint,
+      reason: this.options.reason,
+      ...extra,
+    };
+  }
+
+  private setState(state: HostState): void {
+    this.hostState = state;
+    this.emit('host', state);
+  }
+
+  private clear(timer: 'tickTimer' | 'healthTimer' | 'retryTimer'): void {
+    if (this[timer] !== null) this.options.clock.clearTimeout(this[timer]);
+    this[timer] = null;
+  }
+
+  private teardown(): void {
+    this.generation++;
+    this.clear('tickTimer');
+    this.clear('healthTimer');
+    this.events?.close();
+    this.events = null;
+    this.source?.close();
+    this.source = null;
+  }
+
+  private signal(): AbortSignal {
+    return AbortSignal.timeout(this.options.requestTimeoutMs ?? 5000);
+  }
+
+  private async connect(): Promise<void> {
+    const generation = ++this.generation;
+    const { client } = this.options;
+    this.setState(this.stateOf('connecting', `Connecting to ${this.options.endpoint}`));
+    try {
+      const engine = await client.describe(this.signal());
+      if (generation !== this.generation) return;
+      this.engine = engine;
+      // Subscribe before listing, so nothing that happens in between is missed. Asking for past
+      // events instead would replay a `docker rm -f` from before we started without its kill,
+      // and its exit 137 would read as an OOM kill.
+      this.events = client.events({
+        onLine: (line) => this.onEventLine(line, generation),
+        onEnd: (error) => {
+          if (generation === this.generation && this.running) {
+            this.fail(error === null ? 'the engine closed its event stream' : messageOf(error));
+          }
+        },
+      });
+      await this.untilOpen(this.events);
+      if (generation !== this.generation) return;
+      const ids = await client.listContainerIds(this.signal());
+      const inspected = await mapLimit(ids, this.options.concurrency ?? 8, (id) =>
+        client.inspect(id, this.signal()).then(fromInspect, () => null),
+      );
+      if (generation !== this.generation) return;
+      this.inventory.replaceAll(inspected.filter((c) => c !== null));
+      this.forgetGone();
+      const chosen = this.options.createSource(engine, this.inventory.all());
+      this.source = chosen.source;
+      this.source.setInterval(this.intervalMs());
+      this.attempt = 0;
+      this.setState(
+        this.stateOf(
+          'up',
+          `Connected to Docker ${engine.version} at ${this.options.endpoint}; ${chosen.reason}`,
+          {
+            engineVersion: engine.version,
+            memTotalBytes: engine.memTotalBytes,
+            cpus: engine.cpus,
+            source: chosen.source.kind,
+          },
+        ),
+      );
+      this.scheduleHealthCheck(generation);
+      this.scheduleTick(0);
+    } catch (error) {
+      if (generation === this.generation) this.fail(messageOf(error));
+    }
+  }
+
+  /** An engine that accepts the connection but never answers must not hold the collector forever. */
+  private untilOpen(subscription: Subscription): Promise<void> {
+    const timeout = this.signal();
+    return new Promise((resolve, reject) => {
+      void subscription.opened.then(resolve);
+      timeout.addEventListener('abort', () => reject(timeout.reason as Error), { once: true });
+    });
+  }
+
+  private fail(cause: string): void {
+    if (!this.running) return;
+    this.teardown();
+    const delay = backoffDelay(this.attempt++);
+    const message =
+      this.options.unreachableHint?.(cause) ??
+      `Docker is not reachable at ${this.options.endpoint}: ${cause}`;
+    this.setState(this.stateOf('down', message, { retryInMs: delay }));
+    this.clear('retryTimer');
+    this.retryTimer = this.options.clock.setTimeout(() => {
+      this.retryTimer = null;
+      if (this.running) void this.connect();
+    }, delay);
+  }
+
+  private scheduleHealthCheck(generation: number): void {
+    const every = this.options.healthCheckMs ?? 5000;
+    this.healthTimer = this.options.clock.setTimeout(async () => {
+      try {
+        await this.options.client.ping(this.signal());
+        if (generation === this.generation) this.scheduleHealthCheck(generation);
+      } catch (error) {
+        if (generation === this.generation) this.fail(messageOf(error));
+      }
+    }, every);
+  }
+
+  private scheduleTick(delayMs: number): void {
+    this.clear('tickTimer');
+    const generation = this.generation;
+    this.tickTimer = this.options.clock.setTimeout(() => {
+      this.tickTimer = null;
+      void this.tick(generation);
+    }, delayMs);
+  }
+
+  private ticking = false;
+
+  private async tick(generation: number): Promise<void> {
+    const source = this.source;
+    if (source === null || this.ticking) return;
+    this.ticking = true;
+    const { clock } = this.options;
+    const started = clock.now();
+    try {
+      const containers = this.containers();
+      const results = await source.read(containers);
+      if (generation !== this.generation) return;
+      let fresh = 0;
+      let running = 0;
+      const samples = containers.map((meta) => {
+        if (meta.state === 'running') running++;
+        const result = results.get(meta.id);
+        if (result !== undefined && this.absorb(meta.id, result)) fresh++;
+        return this.sampleOf(meta, result, started);
+      });
+      this.emit('round', {
+        host: this.options.host,
+        ts: started,
+        samples,
+        fresh,
+        running,
+        durationMs: clock.now() - started,
+      });
+    } finally {
+      this.ticking = false;
+    }
+    if (generation !== this.generation) return;
+    const elapsed = clock.now() - started;
+    this.scheduleTick(Math.max(0, this.intervalMs() - elapsed));
+  }
+
+  /** Folds a new reading into the container's track; true when it brought newer numbers. */
+  private absorb(id: string, result: SourceResult): boolean {
+    if (!result.ok) return false;
+    const track = this.tracks.get(id) ?? { previous: null, usage: null };
+    this.tracks.set(id, track);
+    if (track.previous !== null && result.reading.ts <= track.previous.ts) return false;
+    const meta = this.inventory.get(id);
+    const previous = result.previous ?? track.previous;
+    track.usage = computeUsage(previous, result.reading, meta?.cpuLimit ?? null, this.engine?.cpus ?? null);
+    track.previous = result.reading;
+    return true;
+  }
+
+  private sampleOf(meta: ContainerMeta, result: SourceResult | undefined, roundTs: number): Sample {
+    const track = this.tracks.get(meta.id);
+    const live = meta.state === 'running' && result?.ok !== false;
+    const u = live ? (track?.usage ?? null) : null;
+    const memTotal = this.engine?.memTotalBytes ?? 0;
+    const ownLimit = meta.memLimitBytes > 0 && (memTotal === 0 || meta.memLimitBytes < memTotal);
+    return {
+      type: 'sample',
+      ts: u === null ? roundTs : (track?.previous?.ts ?? roundTs),
+      host: this.options.host,
+      stack: meta.stack,
+      role: meta.role,
+      service: meta.service,
+      name: meta.name,
+      id: meta.id,
+      image: meta.image,
+      state: meta.state,
+      health: meta.health,
+      cpuPercent: u?.cpuPercent ?? null,
+      cpuOfLimitPercent: u?.cpuOfLimitPercent ?? null,
+      memUsageBytes: u?.memUsageBytes ?? null,
+      memLimitBytes: u?.memLimitBytes ?? (ownLimit ? meta.memLimitBytes : memTotal || null),
+      memLimitSource: ownLimit ? 'container' : 'host',
+      memPercent: u?.memPercent ?? null,
+      netRxBytes: u?.netRxBytes ?? null,
+      netTxBytes: u?.netTxBytes ?? null,
+      blockReadBytes: u?.blockReadBytes ?? null,
+      blockWriteBytes: u?.blockWriteBytes ?? null,
+      pids: u?.pids ?? null,
+      restartCount: meta.restartCount,
+      oomKilled: meta.oomKilled,
+      exitCode: meta.state === 'running' ? null : meta.exitCode,
+      key: historyKey(this.options.host, meta),
+    };
+  }
+
+  private forgetGone(): void {
+    for (const id of this.tracks.keys()) {
+      if (!this.inventory.has(id)) {
+        this.tracks.delete(id);
+        this.source?.forget(id);
+      }
+    }
+  }
+
+  private onEventLine(line: string, generation: number): void {
+    if (generation !== this.generation) return;
+    const event = parseEvent(line, this.options.clock.now());
+    if (event === null) return;
+    if (event.action === 'start' || event.action === 'die') {
+      // A restarted container's counters start again from zero.
+      const track = this.tracks.get(event.id);
+      if (track) track.previous = null;
+      this.source?.forget(event.id);
+    }
+    // A die waits for its inspect; the destroy right behind it must not overtake it, nor the
+    // kill before it be told after it, or a `docker rm -f` would read as an OOM kill.
+    const previous = this.eventQueues.get(event.id) ?? Promise.resolve();
+    const next = previous.then(() => this.handle(event, generation));
+    this.eventQueues.set(event.id, next);
+    void next.finally(() => {
+      if (this.eventQueues.get(event.id) === next) this.eventQueues.delete(event.id);
+    });
+  }
+
+  private async handle(event: EngineEvent, generation: number): Promise<void> {
+    if (generation !== this.generation) return;
+    if (event.action === 'destroy') {
+      const meta = this.inventory.get(event.id);
+      this.inventory.remove(event.id);
+      this.forgetGone();
+      this.publish(event, meta);
+      return;
+    }
+    // A signal needs no fresh facts.
+    if (event.action !== 'kill') await this.refresh(event.id, generation);
+    if (generation === this.generation) this.publish(event, this.inventory.get(event.id));
+  }
+
+  /** Re-inspects the container an event is about, so listeners get up-to-date facts. */
+  private async refresh(id: string, generation: number): Promise<void> {
+    try {
+      const inspected = fromInspect(await this.options.client.inspect(id, this.signal()));
+      if (generation === this.generation && inspected !== null) this.inventory.upsert(inspected);
+    } catch {
+      // Gone before we asked: the destroy event follows.
+    }
+  }
+
+  private publish(event: EngineEvent, meta: ContainerMeta | undefined): void {
+    if (!EVENT_ACTIONS_SHOWN.has(event.action as ContainerEvent['action'])) return;
+    if (
+      meta !== undefined &&
+      !this.options.includeOthers &&
+      meta.stack === null &&
+      this.inventory.stacks().length > 0
+    ) {
+      return;
+    }
+    this.emit('event', {
+      type: 'event',
+      ts: event.ts,
+      host: this.options.host,
+      action: event.action as ContainerEvent['action'],
+      id: event.id,
+      name: meta?.name ?? event.name,
+      key: meta === undefined ? null : historyKey(this.options.host, meta),
+      ...(event.exitCode === null ? {} : { exitCode: event.exitCode }),
+      ...(event.health === null ? {} : { health: event.health }),
+      ...(event.action === 'die' && meta?.id === event.id ? { oomKilled: meta.oomKilled } : {}),
+    });
+  }
+}

@@ -1,0 +1,232 @@
+import Modem from 'docker-modem';
+import { Agent as HttpAgent } from 'node:http';
+import { Agent as HttpsAgent } from 'node:https';
+import { inspect } from 'node:util';
+import type { DockerodeOptions } from './endpoint.ts';
+import type { Readable } from 'node:stream';
+import { createLineSplitter } from '../util/lines.ts';
+import { EVENT_FILTERS } from './events.ts';
+
+/** What the collector needs from an engine; everything goes through dockerode's transport. */
+export interface EngineClient {
+  describe(signal: AbortSignal): Promise<EngineInfo>;
+  ping(signal: AbortSignal): Promise<void>;
+  listContainerIds(signal: AbortSignal): Promise<string[]>;
+  inspect(id: string, signal: AbortSignal): Promise<unknown>;
+  statsOnce(id: string, signal: AbortSignal): Promise<unknown>;
+  /** Newline-delimited JSON stream; each line goes to onLine, bounded in length. */
+  statsStream(id: string, handlers: StreamHandlers): Subscription;
+  /** Live container events from the moment the engine has answered `opened`; no replay of older ones. */
+  events(handlers: StreamHandlers): Subscription;
+}
+
+export interface EngineInfo {
+  readonly version: string;
+  readonly apiVersion: string;
+  readonly os: string;
+  readonly operatingSystem: string;
+  readonly memTotalBytes: number;
+  readonly cpus: number;
+  readonly name: string;
+  readonly cgroupVersion: string | null;
+}
+
+export interface StreamHandlers {
+  onLine(line: string): void;
+  /** The stream ended or failed; `error` is null on a clean end. */
+  onEnd(error: Error | null): void;
+}
+
+export interface Subscription {
+  /** Settles once the engine has answered: from then on nothing it does is missed. */
+  readonly opened: Promise<void>;
+  close(): void;
+}
+
+/**
+ * Tray-mode polls ask every container once per interval; reusing connections spares the engine an
+ * accept and a goroutine per request. Streams hold their own sockets, so there is no socket cap.
+ */
+function keepAliveAgent(options: DockerodeOptions): HttpAgent | undefined {
+  // docker-modem opens its own ssh2 tunnel per request for ssh.
+  if (options.protocol === 'ssh') return undefined;
+  const settings = { keepAlive: true, maxFreeSockets: 16 };
+  return options.protocol === 'https' ? new HttpsAgent(settings) : new HttpAgent(settings);
+}
+
+/**
+ * docker-modem runs util.inspect over every request's options, agent included, for a debug line
+ * nobody reads. An agent holding pooled sockets is a deep object: that inspect cost more than the
+ * request itself. A custom inspect makes it a constant.
+ */
+function cheapToInspect(agent: HttpAgent): void {
+  Object.defineProperty(agent, inspect.custom, { value: () => `[${agent.constructor.name}]` });
+}
+
+/** A stats line is a few KiB; anything near this is a broken or hostile engine. */
+const MAX_LINE_BYTES = 1 << 20;
+
+type DialOptions = {
+  path: string;
+  method: 'GET';
+  statusCodes: Record<number, boolean | string>;
+  options?: Record<string, unknown>;
+  isStream?: boolean;
+  abortSignal?: AbortSignal;
+};
+
+function errorOf(value: unknown): Error {
+  return value instanceof Error ? value : new Error(String(value));
+}
+
+function numberField(json: Record<string, unknown>, key: string): number {
+  const value = json[key];
+  return typeof value === 'number' && Number.isFinite(value) ? value : 0;
+}
+
+function stringField(json: Record<string, unknown>, key: string): string {
+  const value = json[key];
+  return typeof value === 'string' ? value : '';
+}
+
+/**
+ * Speaks to the engine through docker-modem, dockerode's own transport, without dockerode's
+ * API classes: those load gRPC and protobuf for BuildKit sessions, about 11 MiB of RSS that a
+ * tray process watching stats never uses.
+ */
+export function createEngineClient(options: DockerodeOptions): EngineClient {
+  const agent = options.agent ?? keepAliveAgent(options);
+  if (agent !== undefined) cheapToInspect(agent);
+  const modem = new Modem({ ...options, agent } as Modem.ConstructorOptions);
+
+  const dial = (opts: DialOptions): Promise<unknown> =>
+    new Promise((resolve, reject) => {
+      modem.dial(opts as Modem.DialOptions, (err: unknown, data: unknown) =>
+        err ? reject(errorOf(err)) : resolve(data),
+      );
+    });
+
+  const stream = (path: string, query: Record<string, unknown>, handlers: StreamHandlers): Subscription => {
+    const abort = new AbortController();
+    let ended = false;
+    const end = (error: Error | null): void => {
+      if (ended) return;
+      ended = true;
+      handlers.onEnd(error);
+    };
+    const opened = dial({
+      path,
+      method: 'GET',
+      isStream: true,
+      abortSignal: abort.signal,
+      options: query,
+      statusCodes: { 200: true, 404: 'no such container', 500: 'server error' },
+    }).then(
+      (body) => {
+        const readable = body as Readable;
+        if (abort.signal.aborted) {
+          readable.destroy();
+          return;
+        }
+        abort.signal.addEventListener('abort', () => readable.destroy(), { once: true });
+        const split = createLineSplitter(MAX_LINE_BYTES, handlers.onLine, (bytes) => {
+          end(new Error(`the engine sent a ${bytes}-byte line; a stats line is a few KiB`));
+          readable.destroy();
+        });
+        readable.on('data', (chunk: Buffer) => {
+          if (!ended) split(chunk);
+        });
+        readable.on('error', (error) => end(error));
+        readable.on('end', () => end(null));
+        readable.on('close', () => end(null));
+      },
+      (error: unknown) => end(errorOf(error)),
+    );
+    return {
+      opened: opened.then(
+        () => undefined,
+        () => undefined,
+      ),
+      close() {
+        ended = true;
+        abort.abort();
+      },
+    };
+  };
+
+  return {
+    async describe(signal) {
+      const [version, info] = (await Promise.all([
+        dial({
+          path: '/version',
+          method: 'GET',
+          abortSignal: signal,
+          statusCodes: { 200: true, 500: 'server error' },
+        }),
+        dial({
+          path: '/info',
+          method: 'GET',
+          abortSignal: signal,
+          statusCodes: { 200: true, 500: 'server error' },
+        }),
+      ])) as [Record<string, unknown>, Record<string, unknown>];
+      const cgroupVersion = stringField(info, 'CgroupVersion');
+      return {
+        version: stringField(version, 'Version'),
+        apiVersion: stringField(version, 'ApiVersion'),
+        os: stringField(info, 'OSType') || stringField(version, 'Os'),
+        operatingSystem: stringField(info, 'OperatingSystem'),
+        memTotalBytes: numberField(info, 'MemTotal'),
+        cpus: numberField(info, 'NCPU'),
+        name: stringField(info, 'Name'),
+        cgroupVersion: cgroupVersion === '' ? null : cgroupVersion,
+      };
+    },
+    async ping(signal) {
+      await dial({
+        path: '/_ping',
+        method: 'GET',
+        abortSignal: signal,
+        statusCodes: { 200: true, 500: 'server error' },
+      });
+    },
+    async listContainerIds(signal) {
+      const list = await dial({
+        path: '/containers/json?',
+        method: 'GET',
+        abortSignal: signal,
+        options: { all: true },
+        statusCodes: { 200: true, 400: 'bad parameter', 500: 'server error' },
+      });
+      if (!Array.isArray(list))
+        throw new Error('the engine answered /containers/json with something other than a list');
+      return list.flatMap((c: unknown) => {
+        const id = (c as Record<string, unknown> | null)?.['Id'];
+        return typeof id === 'string' ? [id] : [];
+      });
+    },
+    inspect(id, signal) {
+      return dial({
+        path: `/containers/${encodeURIComponent(id)}/json`,
+        method: 'GET',
+        abortSignal: signal,
+        statusCodes: { 200: true, 404: 'no such container', 500: 'server error' },
+      });
+    },
+    statsOnce(id, signal) {
+      return dial({
+        path: `/containers/${encodeURIComponent(id)}/stats?`,
+        method: 'GET',
+        abortSignal: signal,
+        options: { stream: false, 'one-shot': true },
+        statusCodes: { 200: true, 404: 'no such container', 500: 'server error' },
+      });
+    },
+    statsStream(id, handlers) {
+      return stream(`/containers/${encodeURIComponent(id)}/stats?`, { stream: true }, handlers);
+    },
+    events(handlers) {
+      return stream('/events?', { filters: JSON.stringify(EVENT_FILTERS) }, handlers);
+    },
+  };
+}

@@ -1,0 +1,162 @@
+/**
+ * The vocabulary every layer shares: a host, a stack, a role, a reading, a sample.
+ * Main, preload, renderer and the CLI all speak in these types.
+ */
+
+/** Cumulative counters read from one container at one instant; deltas between two make a sample. */
+export interface Reading {
+  /** Wall clock of the read, ms since epoch. */
+  readonly ts: number;
+  readonly platform: 'linux' | 'windows';
+  /** Total CPU time used by the container, in ns (Linux) or 100 ns units (Windows), cumulative. */
+  readonly cpuTotal: number;
+  /** Host CPU time of all CPUs, ns, cumulative (Linux `system_cpu_usage`); null where the engine omits it. */
+  readonly systemCpu: number | null;
+  /** CPUs the engine reports online; the CPU % formula scales by this. */
+  readonly onlineCpus: number;
+  /** Memory as `docker stats` shows it: usage minus inactive file cache, or Windows private working set. */
+  readonly memUsageBytes: number | null;
+  /** Limit the engine reports: the container's own or, with none set, the host/VM memory. */
+  readonly memLimitBytes: number | null;
+  readonly pids: number | null;
+  readonly netRxBytes: number | null;
+  readonly netTxBytes: number | null;
+  readonly blockReadBytes: number | null;
+  readonly blockWriteBytes: number | null;
+  /** Windows only: engine read time in ns, needed by the 100 ns interval formula. */
+  readonly readTimeNs?: number;
+  /** Windows only: the processor count the engine reports. */
+  readonly numProcs?: number;
+}
+
+export type ContainerState = 'created' | 'running' | 'paused' | 'restarting' | 'removing' | 'exited' | 'dead';
+export type Health = 'healthy' | 'unhealthy' | 'starting' | 'none';
+export type MemLimitSource = 'container' | 'host';
+
+/** What Dify role a container plays; anything outside a Dify stack is `other`. */
+export const ROLES = [
+  'api',
+  'worker',
+  'worker_beat',
+  'web',
+  'db',
+  'redis',
+  'sandbox',
+  'plugin_daemon',
+  'ssrf_proxy',
+  'nginx',
+  'vector_store',
+  'init',
+  'certbot',
+  'service',
+  'other',
+] as const;
+export type Role = (typeof ROLES)[number];
+
+/** A container as inspect describes it, plus where it sits in a Dify stack. */
+export interface ContainerMeta {
+  readonly id: string;
+  readonly name: string;
+  readonly image: string;
+  readonly state: ContainerState;
+  readonly health: Health;
+  readonly restartCount: number;
+  readonly oomKilled: boolean;
+  readonly exitCode: number | null;
+  readonly startedAt: string | null;
+  /** Main process pid on the engine's host, 0 when not running. */
+  readonly pid: number;
+  /** The container's own memory limit in bytes, 0 when none is set. */
+  readonly memLimitBytes: number;
+  /** CPUs the container may use (NanoCpus or CpuQuota/CpuPeriod), null when unrestricted. */
+  readonly cpuLimit: number | null;
+  readonly labels: Readonly<Record<string, string>>;
+  readonly env: Readonly<Record<string, string>>;
+  readonly stack: string | null;
+  readonly service: string | null;
+  readonly containerNumber: number | null;
+  readonly role: Role;
+}
+
+/** One per container per interval: the `watch --json` line and the chart point. */
+export interface Sample {
+  readonly type: 'sample';
+  readonly ts: number;
+  readonly host: string;
+  readonly stack: string | null;
+  readonly role: Role;
+  readonly service: string | null;
+  readonly name: string;
+  readonly id: string;
+  readonly image: string;
+  readonly state: ContainerState;
+  readonly health: Health;
+  /** `docker stats` CPU %: 100 % is one full core. */
+  readonly cpuPercent: number | null;
+  /** CPU % of what the container may use: its CPU limit, else all online CPUs. */
+  readonly cpuOfLimitPercent: number | null;
+  readonly memUsageBytes: number | null;
+  readonly memLimitBytes: number | null;
+  readonly memLimitSource: MemLimitSource;
+  readonly memPercent: number | null;
+  readonly netRxBytes: number | null;
+  readonly netTxBytes: number | null;
+  readonly blockReadBytes: number | null;
+  readonly blockWriteBytes: number | null;
+  readonly pids: number | null;
+  readonly restartCount: number;
+  readonly oomKilled: boolean;
+  readonly exitCode: number | null;
+  /** History key: host + stack + service + container number, stable across recreation. */
+  readonly key: string;
+}
+
+/** The numbers a sample carries, each a number or null: what history keeps and a UI may plot. */
+export const SAMPLE_METRICS = [
+  'cpuPercent',
+  'cpuOfLimitPercent',
+  'memUsageBytes',
+  'memLimitBytes',
+  'memPercent',
+  'netRxBytes',
+  'netTxBytes',
+  'blockReadBytes',
+  'blockWriteBytes',
+  'pids',
+] as const satisfies readonly (keyof Sample)[];
+
+export type HostStateName = 'connecting' | 'up' | 'down';
+
+export interface HostState {
+  readonly type: 'host';
+  readonly ts: number;
+  readonly host: string;
+  readonly state: HostStateName;
+  /** Human sentence: where it looked, what failed, what to do. */
+  readonly message: string;
+  readonly endpoint: string;
+  /** Why this endpoint was chosen (DOCKER_HOST, context, well-known socket). */
+  readonly reason: string;
+  readonly engineVersion?: string;
+  readonly memTotalBytes?: number;
+  readonly cpus?: number;
+  /** The collection path in use: `cgroup` reads the kernel's files, `api` asks the engine. */
+  readonly source?: 'cgroup' | 'api';
+  readonly retryInMs?: number;
+}
+
+/** A container lifecycle event from the engine, kept for charts (markers) and alerts. */
+export interface ContainerEvent {
+  readonly type: 'event';
+  readonly ts: number;
+  readonly host: string;
+  /** `kill` is a signal someone sent (docker stop/kill/rm -f): a following exit 137 is not an OOM. */
+  readonly action: 'start' | 'die' | 'kill' | 'oom' | 'health_status' | 'destroy' | 'rename' | 'restart';
+  readonly id: string;
+  readonly name: string;
+  readonly key: string | null;
+  readonly exitCode?: number;
+  readonly health?: Health;
+  /** die: what inspect said right after, when it could still be asked. */
+  readonly oomKilled?: boolean;
+}

@@ -1,0 +1,91 @@
+/**
+ * An alert as a desktop notification: a title that names what is at risk and a body with the
+ * numbers, both short enough to read at a glance and to survive every platform's truncation.
+ */
+import { formatBytes, formatDuration } from '../alerts/format.ts';
+import type { Alert, Severity, SnapshotEntry } from '../alerts/types.ts';
+import type { DesktopNotification, Urgency } from './notifier.ts';
+
+export const TITLE_MAX = 60;
+export const BODY_MAX = 200;
+const HELD_SHOWN = 3;
+
+const URGENCY: Readonly<Record<Severity, Urgency>> = {
+  critical: 'critical',
+  warning: 'normal',
+  info: 'low',
+};
+
+/** The notification for an alert, or null for a muted one: those are only logged. */
+export function notificationFor(alert: Alert): DesktopNotification | null {
+  if (alert.muted === true) return null;
+  return {
+    title: titleFor(alert),
+    body: bodyFor(alert),
+    urgency: URGENCY[alert.severity],
+    ...(alert.key === undefined ? {} : { id: alert.key }),
+  };
+}
+
+function headline(alert: Alert): string {
+  const critical = alert.severity === 'critical';
+  switch (alert.rule) {
+    case 'memory-threshold':
+      return critical ? 'OOM risk' : 'Memory high';
+    case 'memory-trend':
+      return alert.etaSeconds === null ? 'OOM risk' : `OOM in ~${formatDuration(alert.etaSeconds)}`;
+    case 'stack-memory':
+      return critical ? 'Dify near OOM' : 'Dify memory high';
+    case 'cpu-threshold':
+      return critical ? 'CPU critical' : 'CPU high';
+    case 'oom-killed':
+      return 'OOM-killed';
+    case 'restart-loop':
+      return 'Restart loop';
+    case 'unhealthy':
+      return 'Unhealthy';
+    case 'host-down':
+      return 'Docker host down';
+    case 'host-up':
+      return 'Docker host back';
+    case 'recovered':
+      return 'Back to normal';
+  }
+}
+
+/** "OOM risk: docker-worker-1 (worker)"; a long name is shortened, never the headline or role. */
+function titleFor(alert: Alert): string {
+  // `other` says nothing a reader could use; null means a stack or a host.
+  const role = alert.role === null || alert.role === 'other' ? '' : ` (${alert.role})`;
+  const prefix = `${headline(alert)}: `;
+  const name = clip(singleLine(alert.name), Math.max(8, TITLE_MAX - prefix.length - role.length));
+  return clip(prefix + name + role, TITLE_MAX);
+}
+
+function bodyFor(alert: Alert): string {
+  const message = singleLine(alert.message);
+  const snapshot = alert.snapshot ?? [];
+  if (alert.rule !== 'oom-killed' || snapshot.length === 0) return clip(message, BODY_MAX);
+  // The engine's message goes on to list the holders by full name; roles say it in fewer characters.
+  const end = message.indexOf('. ');
+  const what = end === -1 ? message : message.slice(0, end);
+  const held = `. Held: ${heldBy(snapshot)}`;
+  return clip(what, BODY_MAX - held.length) + held;
+}
+
+/** "api 1.2 GiB, worker 900 MiB, db 300 MiB": by role where that names one container, else by name. */
+function heldBy(snapshot: readonly SnapshotEntry[]): string {
+  const top = [...snapshot].sort((a, b) => b.memUsageBytes - a.memUsageBytes).slice(0, HELD_SHOWN);
+  const label = (e: SnapshotEntry): string =>
+    e.role !== 'other' && top.filter((o) => o.role === e.role).length === 1 ? e.role : e.name;
+  return top.map((e) => `${clip(label(e), 30)} ${formatBytes(e.memUsageBytes)}`).join(', ');
+}
+
+function singleLine(text: string): string {
+  return text.replace(/\s+/g, ' ').trim();
+}
+
+function clip(text: string, max: number): string {
+  if (text.length <= max) return text;
+  return max <= 1 ? text.slice(0, Math.max(0, max)) : `${text.slice(0, max - 1)}…`;
+}

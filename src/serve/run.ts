@@ -1,0 +1,72 @@
+import { existsSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import type { MonitorSource } from '../service/create-monitor.ts';
+import { createMonitorService } from '../service/create-monitor.ts';
+import type { MonitorService } from '../service/monitor.ts';
+import type { SettingsStore } from '../settings/store.ts';
+import type { Notifier } from '../notify/notifier.ts';
+import type { Clock } from '../util/clock.ts';
+import { loadAssets } from './assets.ts';
+import { isLoopback, newToken } from './auth.ts';
+import { createBridgeServer } from './server.ts';
+
+export interface ServeOptions {
+  readonly port: number;
+  readonly bind: string;
+  readonly rendererDir: string;
+  readonly collectors: readonly MonitorSource[];
+  readonly settings: SettingsStore;
+  readonly alertLogPath: string;
+  readonly clock: Clock;
+  /** Desktop notifications from the machine that serves, when it has a desktop. */
+  readonly notifier?: Notifier;
+}
+
+export interface Serving {
+  readonly url: string;
+  readonly token: string | null;
+  readonly service: MonitorService;
+  close(): Promise<void>;
+}
+
+/** The first of `candidates` that holds a built renderer (index.html). */
+export function findRendererDir(candidates: readonly string[]): string | null {
+  return candidates.find((dir) => existsSync(`${dir}/index.html`)) ?? null;
+}
+
+/** Starts the monitor and the web bridge; the URL printed for a non-loopback bind carries the token. */
+export async function startServe(options: ServeOptions, warn: (text: string) => void): Promise<Serving> {
+  const { assets, missing } = loadAssets(options.rendererDir);
+  if (missing.length > 0) {
+    warn(
+      `The dashboard is not built (missing ${missing.join(', ')} in ${options.rendererDir}); run npm run build.`,
+    );
+  }
+  const token = isLoopback(options.bind) ? null : newToken();
+  const service = createMonitorService({
+    collectors: options.collectors,
+    clock: options.clock,
+    settings: options.settings,
+    alertLogPath: options.alertLogPath,
+    warn,
+    ...(options.notifier === undefined ? {} : { notifier: options.notifier }),
+  });
+  const server = createBridgeServer({ service, assets, token });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, options.bind, () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  const host = options.bind.includes(':') ? `[${options.bind}]` : options.bind;
+  const url = `http://${host}:${port}/${token === null ? '' : `?token=${token}`}`;
+  return {
+    url,
+    token,
+    service,
+    async close() {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await service.stop();
+    },
+  };
+}

@@ -1,0 +1,229 @@
+import { Ajv, type ErrorObject } from 'ajv';
+import { DEFAULT_ALERT_SETTINGS, type AlertSettings } from '../alerts/types.ts';
+import { ROLES } from '../model.ts';
+
+/**
+ * Everything the user can set. One JSON schema serves the desktop app (electron-store validates
+ * its file with it), the web bridge and the CLI, so a value is judged the same way everywhere.
+ * Secrets are not settings: they never pass through here, and so never reach a renderer.
+ */
+export interface Settings {
+  readonly version: 1;
+  readonly alerts: AlertSettings;
+  readonly intervals: { readonly fastMs: number; readonly trayMs: number };
+  readonly notifications: { readonly enabled: boolean };
+  readonly hosts: readonly HostSetting[];
+  readonly startAtLogin: boolean;
+}
+
+/** A watched engine besides the local one; the address only, credentials live in the OS keychain. */
+export interface HostSetting {
+  readonly name: string;
+  readonly url: string;
+}
+
+export const DEFAULT_SETTINGS: Settings = {
+  version: 1,
+  alerts: DEFAULT_ALERT_SETTINGS,
+  intervals: { fastMs: 1000, trayMs: 5000 },
+  notifications: { enabled: true },
+  hosts: [],
+  startAtLogin: false,
+};
+
+const percent = { type: 'number', minimum: 1, maximum: 100 } as const;
+const duration = (min: number, max: number) => ({ type: 'integer', minimum: min, maximum: max }) as const;
+const levels = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['warningPercent', 'criticalPercent', 'hysteresisPoints'],
+  properties: {
+    warningPercent: percent,
+    criticalPercent: percent,
+    hysteresisPoints: { type: 'number', minimum: 0, maximum: 50 },
+  },
+} as const;
+const clockTime = { type: 'string', pattern: '^([01]\\d|2[0-3]):[0-5]\\d$' } as const;
+
+export const SETTINGS_SCHEMA = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['version', 'alerts', 'intervals', 'notifications', 'hosts', 'startAtLogin'],
+  properties: {
+    version: { const: 1 },
+    alerts: {
+      type: 'object',
+      additionalProperties: false,
+      required: [
+        'memory',
+        'roleBudgetBytes',
+        'cpu',
+        'stack',
+        'trend',
+        'restartLoop',
+        'cooldownMs',
+        'recoveredNotice',
+        'muteUntil',
+        'mutedKeys',
+        'quietHours',
+      ],
+      properties: {
+        memory: levels,
+        roleBudgetBytes: {
+          type: 'object',
+          additionalProperties: false,
+          properties: Object.fromEntries(ROLES.map((r) => [r, { type: 'integer', minimum: 1024 * 1024 }])),
+        },
+        cpu: {
+          ...levels,
+          required: [...levels.required, 'sustainMs', 'maxGapMs'],
+          properties: {
+            ...levels.properties,
+            sustainMs: duration(0, 3_600_000),
+            maxGapMs: duration(1000, 3_600_000),
+          },
+        },
+        stack: levels,
+        trend: {
+          type: 'object',
+          additionalProperties: false,
+          required: [
+            'horizonMs',
+            'windowMs',
+            'minCoverage',
+            'minPoints',
+            'minGrowthBytesPerSec',
+            'clearAfterMs',
+          ],
+          properties: {
+            horizonMs: duration(60_000, 24 * 3_600_000),
+            windowMs: duration(60_000, 3_600_000),
+            minCoverage: { type: 'number', minimum: 0.1, maximum: 1 },
+            minPoints: { type: 'integer', minimum: 3, maximum: 10_000 },
+            minGrowthBytesPerSec: { type: 'number', minimum: 0 },
+            clearAfterMs: duration(0, 3_600_000),
+          },
+        },
+        restartLoop: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['count', 'windowMs'],
+          properties: {
+            count: { type: 'integer', minimum: 2, maximum: 100 },
+            windowMs: duration(60_000, 24 * 3_600_000),
+          },
+        },
+        cooldownMs: duration(0, 24 * 3_600_000),
+        recoveredNotice: { type: 'boolean' },
+        muteUntil: { type: ['integer', 'null'], minimum: 0 },
+        mutedKeys: { type: 'array', maxItems: 1000, items: { type: 'string', maxLength: 500 } },
+        quietHours: {
+          oneOf: [
+            { type: 'null' },
+            {
+              type: 'object',
+              additionalProperties: false,
+              required: ['start', 'end'],
+              properties: { start: clockTime, end: clockTime },
+            },
+          ],
+        },
+      },
+    },
+    intervals: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['fastMs', 'trayMs'],
+      properties: { fastMs: duration(500, 60_000), trayMs: duration(1000, 600_000) },
+    },
+    notifications: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['enabled'],
+      properties: { enabled: { type: 'boolean' } },
+    },
+    hosts: {
+      type: 'array',
+      maxItems: 32,
+      items: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['name', 'url'],
+        properties: {
+          name: { type: 'string', minLength: 1, maxLength: 64 },
+          url: { type: 'string', pattern: '^(unix|npipe|tcp|ssh)://', maxLength: 500 },
+        },
+      },
+    },
+    startAtLogin: { type: 'boolean' },
+  },
+} as const;
+
+export interface FieldError {
+  /** JSON pointer of the field, e.g. `/alerts/memory/warningPercent`, for the message next to it. */
+  readonly path: string;
+  readonly message: string;
+}
+
+export type Validated =
+  | { readonly ok: true; readonly settings: Settings }
+  | { readonly ok: false; readonly errors: readonly FieldError[] };
+
+const validate = new Ajv({ allErrors: true, strict: true }).compile(SETTINGS_SCHEMA);
+
+function describe(error: ErrorObject): FieldError {
+  const path = error.instancePath || '/';
+  if (error.keyword === 'additionalProperties') {
+    return { path, message: `unknown setting "${String(error.params['additionalProperty'])}"` };
+  }
+  return { path, message: error.message ?? 'is not valid' };
+}
+
+/** Rules that one field cannot express alone: a critical line under its warning line. */
+function crossFieldErrors(settings: Settings): FieldError[] {
+  const errors: FieldError[] = [];
+  for (const name of ['memory', 'cpu', 'stack'] as const) {
+    const level = settings.alerts[name];
+    if (level.criticalPercent < level.warningPercent) {
+      errors.push({
+        path: `/alerts/${name}/criticalPercent`,
+        message: 'must not be below the warning level',
+      });
+    }
+  }
+  if (settings.intervals.trayMs < settings.intervals.fastMs) {
+    errors.push({ path: '/intervals/trayMs', message: 'must not be shorter than the window interval' });
+  }
+  return errors;
+}
+
+export function validateSettings(value: unknown): Validated {
+  if (!validate(value)) return { ok: false, errors: (validate.errors ?? []).map(describe) };
+  const settings = value as unknown as Settings;
+  const errors = crossFieldErrors(settings);
+  return errors.length === 0 ? { ok: true, settings } : { ok: false, errors };
+}
+
+type DeepPartial<T> = {
+  [K in keyof T]?: T[K] extends readonly unknown[] ? T[K] : T[K] extends object ? DeepPartial<T[K]> : T[K];
+};
+export type SettingsPatch = DeepPartial<Settings>;
+
+function merge(base: unknown, patch: unknown): unknown {
+  if (typeof base !== 'object' || base === null || Array.isArray(base)) return patch;
+  if (typeof patch !== 'object' || patch === null || Array.isArray(patch)) return patch;
+  const out: Record<string, unknown> = { ...(base as Record<string, unknown>) };
+  for (const [key, value] of Object.entries(patch)) {
+    if (key === '__proto__' || key === 'constructor' || key === 'prototype') continue;
+    out[key] = value === undefined ? out[key] : merge(out[key], value);
+  }
+  return out;
+}
+
+/** Applies a change from a form or an IPC call; the result is whole and valid, or the errors say why not. */
+export function applySettingsPatch(current: Settings, patch: unknown): Validated {
+  if (typeof patch !== 'object' || patch === null || Array.isArray(patch)) {
+    return { ok: false, errors: [{ path: '/', message: 'must be an object' }] };
+  }
+  return validateSettings(merge(current, patch));
+}

@@ -1,0 +1,96 @@
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { after, describe, it } from 'node:test';
+import { promisify } from 'node:util';
+import { runCli, startCli, type LiveCli } from '../helpers/cli.ts';
+
+const exec = promisify(execFile);
+const LABEL = 'dify-monitor.test=inventory-events';
+
+async function docker(...args: string[]): Promise<string> {
+  return (await exec('docker', args)).stdout.trim();
+}
+
+describe('the watched set follows engine events', { timeout: 90_000 }, () => {
+  let watch: LiveCli | undefined;
+  after(async () => {
+    await watch?.stop();
+    await exec('sh', ['-c', `docker rm -f $(docker ps -aq --filter label=${LABEL}) >/dev/null 2>&1; true`]);
+  });
+
+  it('picks up a new container, a rename and a removal without restarting', async () => {
+    const live = startCli([
+      'watch',
+      '--json',
+      '--all',
+      '--interval',
+      '500ms',
+      '--alert-log',
+      '/tmp/dm-events-alerts.json',
+    ]);
+    watch = live;
+    await live.waitFor((l) => l['type'] === 'host' && l['state'] === 'up', 20_000);
+    const id = await docker(
+      'run',
+      '-d',
+      '--name',
+      'dm-ev-a',
+      '--label',
+      LABEL,
+      '--network',
+      'none',
+      'dify-monitor/testbox:latest',
+      'sleep',
+      '600',
+    );
+    await live.waitFor(
+      (l) => l['type'] === 'sample' && l['id'] === id && typeof l['memUsageBytes'] === 'number',
+      10_000,
+    );
+
+    await docker('rename', 'dm-ev-a', 'dm-ev-b');
+    await live.waitFor((l) => l['type'] === 'event' && l['action'] === 'rename' && l['id'] === id, 10_000);
+    await live.waitFor((l) => l['type'] === 'sample' && l['id'] === id && l['name'] === 'dm-ev-b', 10_000);
+
+    await docker('rm', '-f', id);
+    const destroyed = await live.waitFor(
+      (l) => l['type'] === 'event' && l['action'] === 'destroy' && l['id'] === id,
+      10_000,
+    );
+    const afterIndex = live.lines.indexOf(destroyed);
+    await live.waitFor((l) => l['type'] === 'round' && live.lines.indexOf(l) > afterIndex + 1, 10_000);
+    const later = live.lines.slice(afterIndex + 1);
+    assert.ok(
+      !later.some((l) => l['type'] === 'sample' && l['id'] === id),
+      'no samples of a removed container',
+    );
+  });
+
+  it('a burst of docker rm -f just before it starts is not taken for OOM kills', async () => {
+    const ids = await Promise.all(
+      [1, 2, 3, 4].map((n) =>
+        docker(
+          'run',
+          '-d',
+          '--name',
+          `dm-ev-burst-${n}`,
+          '--label',
+          LABEL,
+          '--network',
+          'none',
+          'dify-monitor/testbox:latest',
+          'sleep',
+          '600',
+        ),
+      ),
+    );
+    await docker('rm', '-f', ...ids);
+    const run = await runCli(['watch', '--json', '--all', '--alert-log', '/tmp/dm-events-burst.json'], 4000);
+    const replayed = run.lines.filter((l) => l['type'] === 'event' && ids.includes(String(l['id'])));
+    assert.deepEqual(replayed, [], 'events from before the watch started are not replayed');
+    assert.deepEqual(
+      run.lines.filter((l) => l['type'] === 'alert' && l['rule'] === 'oom-killed'),
+      [],
+    );
+  });
+});
