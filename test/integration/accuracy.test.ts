@@ -78,8 +78,17 @@ describe('watch --once --json agrees with docker stats on the stand-in stack', (
       assert.equal(ours.get(stack.service('weaviate').name)?.memLimitBytes, 256 * MIB);
       assert.equal(ours.get(stack.service('weaviate').name)?.memLimitSource, 'container');
       assert.equal(ours.get(stack.service('api').name)?.memLimitSource, 'host');
-      const spinner = ours.get(stack.service('worker').name)?.cpuPercent ?? null;
-      assert.ok(spinner !== null && spinner >= 90 && spinner <= 110, `spinning worker shows ${spinner} %`);
+      // One spinning thread: about a core on a quiet machine, less when other work shares the two
+      // cores, and then docker stats sees the same shortfall.
+      const worker = stack.service('worker').name;
+      const spinner = ours.get(worker)?.cpuPercent ?? null;
+      const theirs = reference.find((r) => r.name === worker)?.cpuPercent ?? null;
+      assert.ok(spinner !== null && theirs !== null, 'both read the spinning worker');
+      assert.ok(spinner >= 50 && spinner <= 110, `spinning worker shows ${spinner} %`);
+      assert.ok(
+        Math.abs(spinner - theirs) <= 15,
+        `spinning worker: ${spinner} % vs docker stats ${theirs} %`,
+      );
       const idle = ours.get(stack.service('redis').name)?.cpuPercent ?? null;
       assert.ok(idle !== null && idle < 5, `idle redis shows ${idle} %`);
       assert.equal(ours.get(other)?.role, 'other');
