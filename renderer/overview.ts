@@ -41,11 +41,30 @@ function badge(status: Status): HTMLElement {
 
 function hostBanner(state: State, host: string): HTMLElement | null {
   const hs = state.hosts.get(host);
-  if (hs === undefined || hs.state === 'up') return null;
+  if (hs === undefined) return null;
+  if (hs.state === 'up') {
+    if (hs.warning === undefined) return null;
+    return h(
+      'div',
+      { class: 'banner info', role: 'status', 'data-host-warning': host },
+      `${host}: ${hs.warning}`,
+    );
+  }
   const seen = [...state.rows.values()].filter((r) => r.sample.host === host).map((r) => r.seenAt);
   const last = seen.length > 0 ? ` Last data from ${clockTime(Math.max(...seen))} is shown greyed.` : '';
   if (hs.state === 'connecting') {
     return h('div', { class: 'banner info', role: 'status' }, `${host}: ${hs.message}`);
+  }
+  if (hs.state === 'auth-failed' || hs.state === 'tls-failed') {
+    // Retrying cannot fix a refused key or certificate, so the advice is about those, not about starting Docker.
+    return h(
+      'div',
+      { class: 'banner error', role: 'alert', 'data-host-down': host, 'data-host-state': hs.state },
+      h('strong', {}, `${hs.state === 'tls-failed' ? 'TLS' : 'Authentication'} with ${host} failed. `),
+      hs.message,
+      h('br'),
+      `Fix the certificate, key or known_hosts entry, then test it with dify-monitor hosts test ${host}.${last}`,
+    );
   }
   return h(
     'div',

@@ -5,7 +5,13 @@
 import { parseAlert } from '../src/alerts/log.ts';
 import type { Alert } from '../src/alerts/types.ts';
 import type { EventChannel, EventChannels, Snapshot } from '../src/api.ts';
-import { SAMPLE_METRICS, type ContainerEvent, type HostState, type Sample } from '../src/model.ts';
+import {
+  SAMPLE_METRICS,
+  type ContainerEvent,
+  type HostState,
+  type HostStateName,
+  type Sample,
+} from '../src/model.ts';
 import type { Settings } from '../src/settings/schema.ts';
 
 const MAX_SAMPLES = 2000;
@@ -41,19 +47,28 @@ export function isSample(v: unknown): v is Sample {
   return SAMPLE_METRICS.every((k) => numOrNull(v[k]));
 }
 
+const HOST_STATES: ReadonlySet<string> = new Set([
+  'connecting',
+  'up',
+  'down',
+  'auth-failed',
+  'tls-failed',
+] satisfies HostStateName[]);
+
 export function isHostState(v: unknown): v is HostState {
   return (
     isRecord(v) &&
     v['type'] === 'host' &&
     num(v['ts']) &&
     text(v['host']) &&
-    (v['state'] === 'connecting' || v['state'] === 'up' || v['state'] === 'down') &&
+    HOST_STATES.has(v['state'] as string) &&
     typeof v['message'] === 'string' &&
     v['message'].length <= 4 * MAX_TEXT &&
     text(v['endpoint']) &&
     text(v['reason']) &&
     (v['memTotalBytes'] === undefined || num(v['memTotalBytes'])) &&
-    (v['cpus'] === undefined || num(v['cpus']))
+    (v['cpus'] === undefined || num(v['cpus'])) &&
+    (v['warning'] === undefined || (typeof v['warning'] === 'string' && v['warning'].length <= MAX_TEXT))
   );
 }
 

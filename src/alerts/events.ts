@@ -93,9 +93,9 @@ export function isUnhealthy(health: Health): boolean | null {
   return false;
 }
 
-/** Down and up are what an alert tracks; connecting tells nothing new. */
+/** Up, and the failed states (down, auth-failed, tls-failed), are what an alert tracks; connecting tells nothing new. */
 export function hostReachable(state: HostState): boolean | null {
   if (state.state === 'up') return true;
-  if (state.state === 'down') return false;
-  return null;
+  if (state.state === 'connecting') return null;
+  return false;
 }

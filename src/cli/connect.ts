@@ -8,9 +8,13 @@ import {
   parseHostUrl,
   resolveEndpoint,
   unreachableMessage,
+  type DockerodeOptions,
   type Endpoint,
+  type ParsedHost,
+  type SshFiles,
   type Resolution,
 } from '../docker/endpoint.ts';
+import type { HostSetting } from '../settings/schema.ts';
 import { systemClock } from '../util/clock.ts';
 
 export type SourceChoice = 'auto' | 'cgroup' | 'api';
@@ -29,31 +33,72 @@ export function hostLabel(endpoint: Endpoint): string {
   return endpoint.url.replace(/^[a-z]+:\/\//, '');
 }
 
-/** Builds the collector for one engine: the found local one (`url` null) or a user-given URL. */
-export async function createCollectorFor(
-  url: string | null,
-  options: ConnectOptions,
-): Promise<{ ok: true; collector: Collector } | { ok: false; error: string }> {
+/** Said with every state of a plain tcp:// host, in the CLI and in the UI. */
+export function plainTcpWarning(endpoint: Endpoint): string | undefined {
+  if (endpoint.transport !== 'tcp' || endpoint.tls !== null) return undefined;
+  return `${endpoint.url} is plain TCP: unauthenticated and unencrypted, so anyone who can reach that port controls the engine. Use TLS (tcp://…:2376 with certificates) or ssh:// instead.`;
+}
+
+/** The endpoint of a saved host: TLS, when it has files, always verifies. */
+export function savedEndpoint(host: HostSetting): ParsedHost {
+  const tls = host.tls === undefined ? null : { verify: true, ...host.tls };
+  return parseHostUrl(host.url, tls);
+}
+
+/** What to watch: the engine found like the docker CLI (null), a `--host` URL, or a saved host. */
+export type HostTarget = null | string | HostSetting;
+
+/** Resolves a target to an endpoint and the options to dial it, or a sentence saying why not. */
+export async function dialOptionsFor(
+  target: HostTarget,
+): Promise<
+  | { ok: true; name: string; resolution: Resolution; endpoint: Endpoint; options: DockerodeOptions }
+  | { ok: false; error: string }
+> {
   let resolution: Resolution;
-  if (url === null) {
-    resolution = await resolveEndpoint(defaultDeps());
+  if (target === null || typeof target === 'string') {
+    resolution = await resolveEndpoint(defaultDeps(), target === null ? {} : { host: target });
   } else {
-    const parsed = parseHostUrl(url);
-    if (!parsed.ok) return { ok: false, error: parsed.error };
-    resolution = { endpoint: parsed.endpoint, reason: '--host was given', tried: [parsed.endpoint.url] };
+    const parsed = savedEndpoint(target);
+    if (!parsed.ok) return { ok: false, error: `Saved host "${target.name}": ${parsed.error}` };
+    resolution = {
+      endpoint: parsed.endpoint,
+      reason: `saved host "${target.name}"`,
+      tried: [parsed.endpoint.url],
+    };
   }
   const endpoint = resolution.endpoint;
-  if (endpoint === null)
+  if (endpoint === null) {
     return { ok: false, error: unreachableMessage(resolution, 'no engine socket was found') };
-  let dockerOptions;
+  }
+  const saved = target !== null && typeof target === 'object' ? target : null;
+  const sshFiles: SshFiles = {
+    ...(saved?.identityFile === undefined ? {} : { identityFile: saved.identityFile }),
+    ...(saved?.knownHostsFile === undefined ? {} : { knownHostsFile: saved.knownHostsFile }),
+  };
   try {
-    dockerOptions = dockerodeOptions(endpoint, (path) => readFileSync(path));
+    const options = dockerodeOptions(endpoint, (path) => readFileSync(path), process.env, sshFiles);
+    const name = saved?.name ?? hostLabel(endpoint);
+    return { ok: true, name, resolution, endpoint, options };
   } catch (error) {
     return { ok: false, error: error instanceof Error ? error.message : String(error) };
   }
+}
+
+/** Builds the collector for one engine: the found local one, a `--host` URL or a saved host. */
+export async function createCollectorFor(
+  target: HostTarget,
+  options: ConnectOptions,
+): Promise<{ ok: true; collector: Collector } | { ok: false; error: string }> {
+  const dial = await dialOptionsFor(target);
+  if (!dial.ok) return dial;
+  const { endpoint, resolution } = dial;
+  const dockerOptions = dial.options;
   const client = createEngineClient(dockerOptions);
+  const warning = plainTcpWarning(endpoint);
   const collector = new Collector({
-    host: hostLabel(endpoint),
+    host: dial.name,
+    ...(warning === undefined ? {} : { warning }),
     endpoint: endpoint.url,
     reason: resolution.reason,
     client,
@@ -76,4 +121,39 @@ export async function createCollectorFor(
     unreachableHint: (cause) => unreachableMessage(resolution, cause),
   });
   return { ok: true, collector };
+}
+
+/**
+ * The collectors for `watch` and `serve`: the `--host` URLs when given (any that fails is an
+ * error), else the local engine and the saved hosts. Then a local engine that is not there, or a
+ * saved host that cannot be set up, is only reported: the others are still worth watching.
+ */
+export async function createCollectors(
+  hostFlags: readonly string[],
+  saved: readonly HostSetting[],
+  options: ConnectOptions,
+  warn: (text: string) => void,
+): Promise<{ ok: true; collectors: Collector[] } | { ok: false; error: string }> {
+  const collectors: Collector[] = [];
+  if (hostFlags.length > 0) {
+    for (const url of hostFlags) {
+      const made = await createCollectorFor(url, options);
+      if (!made.ok) return made;
+      collectors.push(made.collector);
+    }
+    return { ok: true, collectors };
+  }
+  const local = await createCollectorFor(null, options);
+  if (local.ok) collectors.push(local.collector);
+  else if (saved.length === 0) return local;
+  else warn(`No local engine (${local.error}); watching the saved hosts.`);
+  for (const host of saved) {
+    // The local engine saved as a host too (an imported context) is watched once, as `local`.
+    if (local.ok && local.collector.state.endpoint === host.url) continue;
+    const made = await createCollectorFor(host, options);
+    if (made.ok) collectors.push(made.collector);
+    else warn(made.error);
+  }
+  if (collectors.length === 0) return { ok: false, error: 'None of the saved hosts can be watched.' };
+  return { ok: true, collectors };
 }

@@ -39,7 +39,7 @@ function complete(round: Round): boolean {
 
 /**
  * Drives the collectors for the `watch` command and resolves with the exit code:
- * 0 after `--once`, 2 when an engine cannot be reached at start.
+ * 0 after `--once`, 2 when no engine can be reached at start (or, with `--once`, any one).
  */
 export function runWatch(
   collectors: readonly Collector[],
@@ -52,6 +52,9 @@ export function runWatch(
     const onceRounds = new Map<string, number>();
     const onceDone = new Set<string>();
     const everUp = new Set<string>();
+    /** Hosts that failed before their first round; with --once they count as settled, and mean exit 2. */
+    const failedAtStart = new Set<string>();
+    const warned = new Set<string>();
     const recentAlerts: Alert[] = [];
     let finished = false;
 
@@ -71,6 +74,13 @@ export function runWatch(
       resolve(code);
     };
 
+    const finishOnceIfSettled = (): void => {
+      const failed = [...failedAtStart].filter((host) => !onceDone.has(host)).length;
+      if (onceDone.size + failed < collectors.length) return;
+      if (!options.json) redraw();
+      finish(failed > 0 ? 2 : 0);
+    };
+
     const redraw = (): void => {
       if (options.json) return;
       const table = renderTable([...latest.values()], [...states.values()], recentAlerts);
@@ -83,14 +93,25 @@ export function runWatch(
           states.set(state.host, state);
           if (options.json) out.write(jsonLine(state));
           raise(options.alerts?.engine.onHost(state) ?? []);
-          if (state.state === 'up') everUp.add(state.host);
-          if (state.state === 'down') {
-            if (!everUp.has(state.host)) {
+          if (state.warning !== undefined && !warned.has(state.host)) {
+            warned.add(state.host);
+            out.error(`${state.host}: warning: ${state.warning}\n`);
+          }
+          if (state.state === 'up') {
+            everUp.add(state.host);
+            failedAtStart.delete(state.host);
+          }
+          if (state.state !== 'up' && state.state !== 'connecting') {
+            const firstFailure = !everUp.has(state.host) && !failedAtStart.has(state.host);
+            if (!everUp.has(state.host)) failedAtStart.add(state.host);
+            // One host that cannot be reached must not take the others down with it.
+            if (failedAtStart.size === collectors.length) {
               out.error(`${state.message}\n`);
               finish(2);
               return;
             }
-            if (!options.json)
+            if (options.once) finishOnceIfSettled();
+            if (!options.json || firstFailure)
               out.error(
                 `${state.host}: ${state.message} (retrying in ${Math.round((state.retryInMs ?? 0) / 1000)} s)\n`,
               );
@@ -123,10 +144,7 @@ export function runWatch(
           // After the samples, so that a reader has the numbers an alert speaks of.
           raise(alerts);
           if (!options.json && !options.once) redraw();
-          if (options.once && onceDone.size === collectors.length) {
-            if (!options.json) redraw();
-            finish(0);
-          }
+          if (options.once) finishOnceIfSettled();
         },
       });
     }

@@ -390,8 +390,21 @@ export function defaultDeps(): ResolveDeps {
   };
 }
 
-/** dockerode's options plus the https agent docker-modem forwards, which is how verification is turned off. */
-export type DockerodeOptions = Docker.DockerOptions & { agent?: Agent };
+/**
+ * dockerode's options plus the https agent docker-modem forwards (which is how verification is
+ * turned off), and for ssh:// what our own SSH transport needs besides the agent socket.
+ */
+export type DockerodeOptions = Docker.DockerOptions & {
+  agent?: Agent;
+  ssh?: { readonly identityFile?: string; readonly knownHostsFiles: readonly string[] };
+};
+
+/** Per-host SSH settings a saved host may carry; ssh(1)'s defaults otherwise. */
+export interface SshFiles {
+  readonly identityFile?: string;
+  /** Replaces ~/.ssh/known_hosts and /etc/ssh/ssh_known_hosts. */
+  readonly knownHostsFile?: string;
+}
 
 /**
  * The options for `new Docker(...)`. Reads the TLS files now, so a missing or unreadable one is an
@@ -403,6 +416,7 @@ export function dockerodeOptions(
   endpoint: Endpoint,
   readTlsFile: (path: string) => Buffer | string,
   env: Readonly<Record<string, string | undefined>> = process.env,
+  sshFiles: SshFiles = {},
 ): DockerodeOptions {
   const target = parseTarget(endpoint.url, endpoint.tls !== null);
   if (typeof target === 'string') throw new Error(`"${endpoint.url}" is not a Docker address: ${target}.`);
@@ -420,6 +434,16 @@ export function dockerodeOptions(
         // ssh2 has no notion of the local user or ~/.ssh/config, so supply what ssh(1) would.
         username: target.user ?? nonEmpty(env['USER']) ?? nonEmpty(env['USERNAME']),
         sshOptions: { agent: nonEmpty(env['SSH_AUTH_SOCK']) },
+        ssh: {
+          ...(sshFiles.identityFile === undefined ? {} : { identityFile: sshFiles.identityFile }),
+          knownHostsFiles:
+            sshFiles.knownHostsFile === undefined
+              ? [
+                  path.posix.join(nonEmpty(env['HOME']) ?? homedir(), '.ssh', 'known_hosts'),
+                  '/etc/ssh/ssh_known_hosts',
+                ]
+              : [sshFiles.knownHostsFile],
+        },
         ...noTls,
       };
     case 'tcp': {

@@ -41,7 +41,18 @@ async function waitForOldContainerd(dir: string): Promise<void> {
   rmSync(pidFile, { force: true });
 }
 
-export async function startExtraDockerd(name: string, tcpPort?: number): Promise<ExtraDockerd> {
+/** The engine's own TLS: with `tlsverify` it accepts only clients whose certificate `ca` signed. */
+export interface DockerdTls {
+  readonly ca: string;
+  readonly cert: string;
+  readonly key: string;
+}
+
+export async function startExtraDockerd(
+  name: string,
+  tcpPort?: number,
+  tls?: DockerdTls,
+): Promise<ExtraDockerd> {
   const dir = `/tmp/dm-${name}`;
   const socket = `${dir}/docker.sock`;
   mkdirSync(dir, { recursive: true });
@@ -56,6 +67,9 @@ export async function startExtraDockerd(name: string, tcpPort?: number): Promise
     '-H',
     `unix://${socket}`,
     ...(tcpPort === undefined ? [] : ['-H', `tcp://127.0.0.1:${tcpPort}`]),
+    ...(tls === undefined
+      ? []
+      : ['--tlsverify', `--tlscacert=${tls.ca}`, `--tlscert=${tls.cert}`, `--tlskey=${tls.key}`]),
   ];
   const docker = async (...a: string[]): Promise<string> =>
     (await exec('docker', ['-H', `unix://${socket}`, ...a], { maxBuffer: 64 << 20 })).stdout.trim();
@@ -110,4 +124,17 @@ export async function startExtraDockerd(name: string, tcpPort?: number): Promise
 /** Copies an image from the main engine into another one; there is no registry to pull from. */
 export async function copyImage(image: string, target: ExtraDockerd): Promise<void> {
   await exec('sh', ['-c', `docker save ${image} | docker -H unix://${target.socket} load -q`]);
+}
+
+/** A TCP port nobody listens on right now. */
+export async function freePort(): Promise<number> {
+  const { createServer } = await import('node:net');
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
 }
