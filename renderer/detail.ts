@@ -14,6 +14,8 @@ import {
   type Point,
 } from './charts.ts';
 import { h } from './dom.ts';
+import { withGaps } from './gaps.ts';
+import { exportControls } from './export.ts';
 import { clockTime, duration, formatBytes, percent } from './format.ts';
 import type { State } from './state.ts';
 import { containerStatus, limitOf } from './status.ts';
@@ -146,6 +148,11 @@ export class DetailView {
       h('p', {}, h('a', { href: '#/' }, '← All containers')),
       this.#head,
       windows,
+      exportControls(api, {
+        target: () => this.#state.rows.get(key)?.sample ?? null,
+        window: () => this.#window,
+        charts: () => this.charts,
+      }),
       h('section', { class: 'chart' }, h('h3', {}, 'Memory'), h('div', { class: 'canvas-box' }, memCanvas)),
       this.#caption,
       h(
@@ -190,6 +197,7 @@ export class DetailView {
       if (typeof p.ts !== 'number' || !Number.isFinite(p.ts)) continue;
       live.data.push({ x: p.ts, y: typeof y === 'number' && Number.isFinite(y) ? y : null });
     }
+    live.data.splice(0, live.data.length, ...withGaps(live.data));
   }
 
   /** A new round: adds this container's point (one per bucket width on the long windows). */

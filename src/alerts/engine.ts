@@ -29,6 +29,7 @@ import { sustainedLevel } from './sustained.ts';
 import { type Level, levelAfter } from './threshold.ts';
 import { fitGrowth, type Growth, secondsToLimit } from './trend.ts';
 import {
+  type ActiveAlert,
   type Alert,
   type AlertRule,
   type AlertSettings,
@@ -83,6 +84,8 @@ interface Track {
   restarts: number[];
   eventRestartsSinceSample: number;
   lastKillAt: number;
+  /** Kills raised for this key since the engine started: the exporter's OOM event counter. */
+  oomKills: number;
   lastSignalAt: number;
   readonly memory: Series;
   readonly cpu: Series;
@@ -233,6 +236,70 @@ export class AlertEngine {
     return out;
   }
 
+  /**
+   * Every condition that holds now, whether it was notified or not: a muted one, or one held by
+   * the cooldown, is still true. OOM kills are moments, not conditions; `oomKills` counts them.
+   */
+  active(): ActiveAlert[] {
+    const out: ActiveAlert[] = [];
+    for (const t of this.#tracks.values()) {
+      for (const [rule, condition] of [
+        ['memory-threshold', t.memoryLevel],
+        ['memory-trend', t.trend],
+        ['cpu-threshold', t.cpuLevel],
+        ['restart-loop', t.restartLoop],
+        ['unhealthy', t.unhealthy],
+      ] as const) {
+        if (condition.level === 'none') continue;
+        const { host, stack, name, key } = t;
+        const etaSeconds = rule === 'memory-trend' ? this.#etaSeconds(t) : null;
+        out.push({ rule, severity: severityOf(condition.level), host, stack, name, key, etaSeconds });
+      }
+    }
+    for (const [key, s] of this.#stacks) {
+      if (s.condition.level === 'none') continue;
+      const severity = severityOf(s.condition.level);
+      out.push({
+        rule: 'stack-memory',
+        severity,
+        host: s.host,
+        stack: s.stack,
+        name: s.stack,
+        key,
+        etaSeconds: null,
+      });
+    }
+    for (const [host, condition] of this.#hosts) {
+      if (condition.level === 'none') continue;
+      out.push({
+        rule: 'host-down',
+        severity: 'warning',
+        host,
+        stack: null,
+        name: host,
+        key: host,
+        etaSeconds: null,
+      });
+    }
+    return out;
+  }
+
+  /** OOM kills raised per container key since the engine started; keys without one are left out. */
+  oomKills(): Map<string, number> {
+    const out = new Map<string, number>();
+    for (const t of this.#tracks.values()) if (t.oomKills > 0) out.set(t.key, t.oomKills);
+    return out;
+  }
+
+  /** The trend's time to the limit as of the latest sample: the last fit, less the time since it. */
+  #etaSeconds(t: Track): number | null {
+    if (t.lastGrowth === null || t.live === null) return null;
+    const limit = effectiveLimit(t.live, this.#settings.roleBudgetBytes);
+    if (limit === null) return null;
+    const since = Math.max(0, t.live.ts - t.lastGrowthAt) / 1000;
+    return Math.max(0, secondsToLimit(t.lastGrowth, limit.bytes) - since);
+  }
+
   #track(key: string, host: string, id: string, now: number): Track {
     let t = this.#tracks.get(key);
     if (t === undefined) {
@@ -252,6 +319,7 @@ export class AlertEngine {
         restarts: [],
         eventRestartsSinceSample: 0,
         lastKillAt: -Infinity,
+        oomKills: 0,
         lastSignalAt: -Infinity,
         memory: new Series(MEMORY_POINTS),
         cpu: new Series(CPU_POINTS),
@@ -447,6 +515,7 @@ export class AlertEngine {
   #killed(t: Track, evidence: KillEvidence, now: number, out: Alert[]): void {
     if (now - t.lastKillAt < SAME_KILL_MS) return;
     t.lastKillAt = now;
+    t.oomKills++;
     const snapshot = oomSnapshot(this.#stackHolders(t, now));
     const live = t.live !== null && now - t.liveAt <= SNAPSHOT_MAX_AGE_MS ? t.live : null;
     // The kernel killed at the real limit, not at a budget from the settings.

@@ -51,6 +51,19 @@ export interface Alert {
   readonly muted?: boolean;
 }
 
+/** A rule's condition that holds now, raised or not (muted, cooling down): the exporter's alert state. */
+export interface ActiveAlert {
+  readonly rule: AlertRule;
+  readonly severity: Severity;
+  readonly host: string;
+  readonly stack: string | null;
+  readonly name: string;
+  /** The alert key: Sample.key, `host/stack` for a stack, the host for a host. */
+  readonly key: string;
+  /** memory-trend only: seconds until the fitted growth reaches the limit, from the latest sample. */
+  readonly etaSeconds: number | null;
+}
+
 export interface LevelSettings {
   readonly warningPercent: number;
   readonly criticalPercent: number;

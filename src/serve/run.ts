@@ -6,6 +6,7 @@ import type { MonitorService } from '../service/monitor.ts';
 import type { SettingsStore } from '../settings/store.ts';
 import type { Notifier } from '../notify/notifier.ts';
 import type { Clock } from '../util/clock.ts';
+import { createMetricsRegistry } from '../metrics/registry.ts';
 import { loadAssets } from './assets.ts';
 import { isLoopback, newToken } from './auth.ts';
 import { createBridgeServer } from './server.ts';
@@ -20,6 +21,8 @@ export interface ServeOptions {
   readonly clock: Clock;
   /** Desktop notifications from the machine that serves, when it has a desktop. */
   readonly notifier?: Notifier;
+  /** Also serve Prometheus metrics at /metrics. */
+  readonly metrics?: boolean;
 }
 
 export interface Serving {
@@ -51,7 +54,12 @@ export async function startServe(options: ServeOptions, warn: (text: string) => 
     warn,
     ...(options.notifier === undefined ? {} : { notifier: options.notifier }),
   });
-  const server = createBridgeServer({ service, assets, token });
+  const server = createBridgeServer({
+    service,
+    assets,
+    token,
+    ...(options.metrics === true ? { metrics: createMetricsRegistry(() => service.current()) } : {}),
+  });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port, options.bind, () => resolve());

@@ -1,5 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { Registry } from 'prom-client';
 import { checkRequest, INVOKE_CHANNELS, type InvokeChannel } from '../api.ts';
+import { sendMetrics } from '../metrics/http.ts';
 import type { MonitorService } from '../service/monitor.ts';
 import type { AssetTable } from './assets.ts';
 import { authenticate, loopbackHostAllowed, TOKEN_COOKIE } from './auth.ts';
@@ -22,6 +24,8 @@ export interface BridgeOptions {
   readonly assets: AssetTable;
   /** Required for every request when set: a bind other than loopback. */
   readonly token: string | null;
+  /** `serve --metrics`: GET /metrics renders this registry, behind the same token. */
+  readonly metrics?: Registry;
 }
 
 class HttpError extends Error {
@@ -112,7 +116,8 @@ export function createBridgeServer(options: BridgeOptions): Server {
         fail(401, 'a token is required: open the address serve printed at start');
         return;
       }
-      if (how === 'query') {
+      // A scraper keeps no cookies: following the redirect would only ask for the token again.
+      if (how === 'query' && url.pathname !== '/metrics') {
         // Keep the token out of the address bar and history: a cookie carries it from here on.
         res.writeHead(303, {
           ...SECURITY_HEADERS,
@@ -125,6 +130,10 @@ export function createBridgeServer(options: BridgeOptions): Server {
       }
     }
 
+    if (url.pathname === '/metrics' && options.metrics !== undefined) {
+      sendMetrics(options.metrics, req, res, SECURITY_HEADERS);
+      return;
+    }
     if (url.pathname === '/api/events') {
       if (req.method !== 'GET') {
         fail(405, 'use GET');

@@ -6,6 +6,12 @@ import type { Reading } from '../model.ts';
  * "unknown" (no earlier reading, counters that went backwards after a restart, no CPU count), so
  * a chart shows a gap rather than a false idle.
  */
+/** The cumulative CPU time of a reading in seconds: Linux counts ns, Windows 100 ns intervals. */
+export function cpuSeconds(reading: Reading): number | null {
+  const seconds = reading.cpuTotal / (reading.platform === 'windows' ? 1e7 : 1e9);
+  return Number.isFinite(seconds) && seconds >= 0 ? seconds : null;
+}
+
 export function cpuPercent(
   previous: Reading | null,
   current: Reading,
