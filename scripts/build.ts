@@ -37,3 +37,32 @@ await build({
 });
 mkdirSync('dist/renderer', { recursive: true });
 for (const file of ['index.html', 'styles.css']) copyFileSync(`renderer/${file}`, `dist/renderer/${file}`);
+
+/**
+ * The Electron main process, as ESM (package.json says "type": "module"). Its dependencies stay
+ * external like the CLI's: electron-builder packs node_modules, and node-notifier must stay a real
+ * package so its helper binaries can be unpacked from the asar.
+ */
+await build({
+  entryPoints: { index: 'main/index.ts' },
+  outdir: 'main/dist',
+  bundle: true,
+  platform: 'node',
+  target: 'node22',
+  format: 'esm',
+  packages: 'external',
+  sourcemap: true,
+  logLevel: 'warning',
+});
+
+/** A sandboxed preload can only be one CommonJS file that requires nothing but electron. */
+await build({
+  entryPoints: ['main/preload.ts'],
+  outfile: 'main/dist/preload.cjs',
+  bundle: true,
+  platform: 'node',
+  target: 'node22',
+  format: 'cjs',
+  external: ['electron'],
+  logLevel: 'warning',
+});

@@ -1,0 +1,238 @@
+/**
+ * The Electron main process: the one place that imports Electron and wires the modules of main/
+ * to the core. Everything that decides something lives in those modules, tested with fakes; this
+ * file only connects them.
+ */
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { homedir } from 'node:os';
+import { dirname, join } from 'node:path';
+import {
+  app,
+  BrowserWindow,
+  dialog,
+  ipcMain,
+  Menu,
+  nativeImage,
+  Notification,
+  protocol,
+  safeStorage,
+  screen,
+  Tray,
+} from 'electron';
+import ElectronStore from 'electron-store';
+import nodeNotifier from 'node-notifier';
+import { createCollectors } from '../src/cli/connect.ts';
+import { createMonitorService } from '../src/service/create-monitor.ts';
+import type { MonitorService } from '../src/service/monitor.ts';
+import { systemClock } from '../src/util/clock.ts';
+import { APP_SCHEME, APP_SCHEME_PRIVILEGES, appProtocolHandler } from './app-protocol.ts';
+import { forwardEvents, registerIpc } from './ipc.ts';
+import { applyStartAtLogin } from './login-item.ts';
+import type { MenuActions } from './menu-template.ts';
+import { chooseNotificationBackend, createAppNotifier, type NodeNotifierLike } from './notifier.ts';
+import { createPopoverWindow, hardenContents, Popover } from './popover.ts';
+import { openSecretStore } from './secrets.ts';
+import { openDesktopSettings } from './settings-store.ts';
+import { TrayController, trayIconPath } from './tray.ts';
+import type { TrayState } from './tray-state.ts';
+
+/** Also the AppUserModelID on Windows: electron-builder gives the Start-menu shortcut the same one. */
+const APP_ID = 'ai.dify.monitor';
+/** Time-based changes (a mute ending, an alert ageing out) need no event to show. */
+const TRAY_REFRESH_MS = 30_000;
+const REQUEST_TIMEOUT_MS = 5000;
+
+function warn(text: string): void {
+  process.stderr.write(`${text}\n`);
+}
+
+function tell(text: string): void {
+  warn(text);
+  void dialog.showMessageBox({ type: 'warning', title: 'Dify Monitor', message: text });
+}
+
+/** Helpers run by another process (terminal-notifier, SnoreToast) need real files, not asar entries. */
+function unpacked(path: string): string {
+  return path.replace(/app\.asar([\\/])/, 'app.asar.unpacked$1');
+}
+
+function nodeNotifierFor(platform: NodeJS.Platform): NodeNotifierLike {
+  const root = dirname(createRequire(import.meta.url).resolve('node-notifier/package.json'));
+  if (platform === 'darwin') {
+    return new nodeNotifier.NotificationCenter({
+      withFallback: false,
+      customPath: unpacked(
+        join(root, 'vendor/mac.noindex/terminal-notifier.app/Contents/MacOS/terminal-notifier'),
+      ),
+    });
+  }
+  const snore = process.arch === 'x64' ? 'snoretoast-x64.exe' : 'snoretoast-x86.exe';
+  return new nodeNotifier.WindowsToaster({
+    withFallback: false,
+    customPath: unpacked(join(root, 'vendor/snoreToast', snore)),
+  });
+}
+
+async function ready(): Promise<void> {
+  const root = app.getAppPath();
+  const userData = app.getPath('userData');
+  const assets = join(root, 'assets');
+
+  protocol.handle(APP_SCHEME, appProtocolHandler({ root: join(root, 'dist/renderer') }));
+
+  const settings = openDesktopSettings({
+    dir: userData,
+    createStore: ({ configName, ...options }) => new ElectronStore({ ...options, name: configName }),
+    now: Date.now,
+    tell,
+  });
+  // Opened now so that an unreadable file is reported at start, not when a host first needs it.
+  openSecretStore({ path: join(userData, 'secrets.json'), safeStorage, platform: process.platform, warn });
+
+  const initial = settings.store.get();
+  // The local engine and the saved hosts; with none reachable the tray says so and the app stays up.
+  const made = await createCollectors(
+    [],
+    initial.hosts,
+    {
+      intervalMs: initial.intervals.fastMs,
+      trayIntervalMs: initial.intervals.trayMs,
+      includeOthers: false,
+      source: 'auto',
+      requestTimeoutMs: REQUEST_TIMEOUT_MS,
+    },
+    warn,
+  );
+  if (!made.ok) tell(made.error);
+
+  const window = createPopoverWindow(BrowserWindow, join(root, 'main/dist/preload.cjs'));
+  const tray = new Tray(nativeImage.createFromPath(trayIconPath(assets, 'disconnected', process.platform)));
+  let popover: Popover | null = null;
+
+  const choice = chooseNotificationBackend(
+    process.platform,
+    process.arch,
+    existsSync('/Library/Apple/usr/share/rosetta/rosetta'),
+  );
+  if (choice.reason !== null) warn(choice.reason);
+  const iconFile = unpacked(join(assets, 'icon.png'));
+  const notifier = createAppNotifier({
+    backend: choice.backend,
+    nodeNotifier:
+      choice.backend === 'node-notifier' ? nodeNotifierFor(process.platform) : { notify: () => null },
+    createNotification: (options) => new Notification(options),
+    electronSupported: () => Notification.isSupported(),
+    appId: APP_ID,
+    iconPath: existsSync(iconFile) ? iconFile : null,
+    onClick: (key) => void popover?.openAlert(key),
+  });
+
+  const service: MonitorService = createMonitorService({
+    collectors: made.ok ? made.collectors : [],
+    clock: systemClock,
+    settings: settings.store,
+    alertLogPath: join(userData, 'alerts.json'),
+    notifier,
+    warn,
+  });
+
+  popover = new Popover({
+    window,
+    screen,
+    trayBounds: () => tray.getBounds(),
+    service,
+    now: Date.now,
+    warn,
+  });
+  const shown = popover;
+
+  registerIpc({
+    ipcMain,
+    service: {
+      handle(channel, request) {
+        // The page's first `monitor:visible` comes right before it subscribes to events.
+        if (channel === 'monitor:visible') shown.rendererReady();
+        return service.handle(channel, request);
+      },
+    },
+    window: () => (window.isDestroyed() ? null : window.webContents),
+    warn,
+  });
+  forwardEvents(service, () => (window.isDestroyed() ? null : window.webContents));
+
+  const loginItem = (enabled: boolean): void =>
+    applyStartAtLogin(enabled, {
+      app,
+      platform: process.platform,
+      configHome: process.env['XDG_CONFIG_HOME'] || join(homedir(), '.config'),
+      exec: process.env['APPIMAGE'] ?? process.execPath,
+    });
+  loginItem(initial.startAtLogin);
+  service.on('settings:changed', (next) => loginItem(next.startAtLogin));
+
+  let paused = false;
+  const report = (what: string) => (error: Error) => warn(`Cannot ${what}: ${error.message}`);
+  const actions: MenuActions = {
+    openDashboard: () => shown.show(),
+    openContainer: (key) => shown.focusContainer(key),
+    muteFor: (forMs) => void service.handle('alerts:mute', { scope: 'all', forMs }).catch(report('mute')),
+    muteUntilTomorrow: () =>
+      void service.handle('alerts:mute', { scope: 'all', until: 'tomorrow' }).catch(report('mute')),
+    unmute: () =>
+      void service.handle('settings:set', { alerts: { muteUntil: null } }).catch(report('unmute')),
+    setPaused: (next) => {
+      paused = next;
+      service.setPaused(next);
+      void controller.refresh();
+    },
+    openSettings: () => shown.openSettings(),
+    setStartAtLogin: (enabled) =>
+      void service.handle('settings:set', { startAtLogin: enabled }).catch(report('change start at login')),
+    quit: () => app.quit(),
+  };
+  const controller = new TrayController({
+    tray,
+    service,
+    icon: (state: TrayState) => nativeImage.createFromPath(trayIconPath(assets, state, process.platform)),
+    buildMenu: (template) => Menu.buildFromTemplate(template),
+    actions,
+    onLeftClick: () => shown.toggle(),
+    paused: () => paused,
+    now: Date.now,
+    attachMenu: process.platform === 'linux',
+    warn,
+  });
+  tray.setIgnoreDoubleClickEvents(true);
+  const timer = setInterval(() => void controller.refresh(), TRAY_REFRESH_MS);
+  void controller.refresh();
+
+  app.on('second-instance', () => shown.show());
+  app.on('before-quit', () => {
+    clearInterval(timer);
+    controller.stop();
+    void service.stop();
+  });
+  shown.load();
+}
+
+protocol.registerSchemesAsPrivileged([APP_SCHEME_PRIVILEGES]);
+
+if (!app.requestSingleInstanceLock()) {
+  app.quit();
+} else {
+  if (process.platform === 'win32') app.setAppUserModelId(APP_ID);
+  // A tray app: no Dock icon (LSUIElement in the packaged Info.plist does the same before launch).
+  app.dock?.hide();
+  // Closing the window must not end the app; only Quit in the tray menu does.
+  app.on('window-all-closed', () => undefined);
+  // Any web contents, not only our window's: no popups, no navigation, no permissions.
+  app.on('web-contents-created', (_event, contents) => hardenContents(contents));
+  app
+    .whenReady()
+    .then(ready)
+    .catch((error: Error) => {
+      tell(`Dify Monitor could not start: ${error.message}`);
+      app.quit();
+    });
+}
