@@ -14,6 +14,7 @@ import {
   type ChartDataset,
 } from 'chart.js';
 import annotationPlugin from 'chartjs-plugin-annotation';
+import { gapBefore, typicalStep } from './gaps.ts';
 
 Chart.register(LineController, LineElement, PointElement, LinearScale, Decimation, Tooltip, annotationPlugin);
 
@@ -140,11 +141,16 @@ export function createLiveChart(
   return { chart: new Chart(canvas, config), data };
 }
 
-/** Appends a point and drops what fell out of the window or over the cap: the array stays bounded. */
+/**
+ * Appends a point, after a null that breaks the line if samples were missing for a while (sleep,
+ * engine down), and drops what fell out of the window or over the cap: the array stays bounded.
+ */
 export function pushPoint(live: LiveChart, point: Point, fromMs: number, maxPoints: number): void {
   const data = live.data;
   const last = data.at(-1);
   if (last !== undefined && point.x <= last.x) return;
+  const gap = gapBefore(last, point, typicalStep(data));
+  if (gap !== null) data.push(gap);
   data.push(point);
   let drop = 0;
   while (drop < data.length && (data[drop]?.x ?? 0) < fromMs) drop++;

@@ -1,5 +1,5 @@
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { readFileSync, renameSync } from 'node:fs';
+import { writeFileAtomic } from '../util/atomic-write.ts';
 import { DEFAULT_SETTINGS, validateSettings, type Settings } from './schema.ts';
 
 /**
@@ -48,19 +48,41 @@ export function openSettingsFile(path: string, now: number): OpenedSettings {
     };
   }
   let why: string;
+  let newer: number | null = null;
   try {
-    const checked = validateSettings(JSON.parse(text));
+    const parsed: unknown = JSON.parse(text);
+    const checked = validateSettings(parsed);
     if (checked.ok) return { store: fileStore(path, checked.settings) };
     why = checked.errors.map((e) => `${e.path} ${e.message}`).join('; ');
+    newer = newerVersion(parsed);
   } catch (error) {
     why = (error as Error).message;
   }
-  const aside = `${path}.corrupt-${now}`;
-  renameSync(path, aside);
+  const aside = newer === null ? `${path}.corrupt-${now}` : `${path}.newer-${now}`;
+  const problem =
+    newer === null
+      ? `was not usable (${why})`
+      : `was written by a newer Dify Monitor (settings version ${newer}; this one reads version 1)`;
+  try {
+    renameSync(path, aside);
+  } catch (error) {
+    // A read-only directory: the file stays where it is, untouched, and nothing is written over it.
+    return {
+      store: memorySettingsStore(),
+      notice:
+        `The settings file ${path} ${problem}, and it cannot be kept aside (${(error as Error).message}); ` +
+        'left it untouched and using defaults; changes last until the app quits.',
+    };
+  }
   return {
     store: fileStore(path, DEFAULT_SETTINGS),
-    notice: `The settings file ${path} was not usable (${why}); kept it as ${aside} and using defaults.`,
+    notice: `The settings file ${path} ${problem}; kept it as ${aside} and using defaults.`,
   };
+}
+
+function newerVersion(parsed: unknown): number | null {
+  const version = (parsed as { version?: unknown } | null)?.version;
+  return typeof version === 'number' && version > 1 ? version : null;
 }
 
 function fileStore(path: string, initial: Settings): SettingsStore {
@@ -74,10 +96,7 @@ function fileStore(path: string, initial: Settings): SettingsStore {
   };
 }
 
-/** Temp file + rename: a crash mid-write leaves the previous settings intact. */
+/** Temp file + fsync + rename: a crash mid-write leaves the previous settings intact. */
 export function saveSettingsFile(path: string, settings: Settings): void {
-  mkdirSync(dirname(path), { recursive: true });
-  const temp = `${path}.${process.pid}.tmp`;
-  writeFileSync(temp, `${JSON.stringify(settings, null, 2)}\n`, { mode: 0o600 });
-  renameSync(temp, path);
+  writeFileAtomic(path, `${JSON.stringify(settings, null, 2)}\n`);
 }

@@ -1,6 +1,7 @@
 /**
  * Splits a byte stream into lines without trusting the peer: a line longer than
- * `maxLineBytes` is dropped (and reported) instead of growing a buffer without bound.
+ * `maxLineBytes` is dropped instead of growing a buffer without bound. It is reported as soon as
+ * it passes the bound, not at its end, so that a caller can hang up on a line that never ends.
  */
 export function createLineSplitter(
   maxLineBytes: number,
@@ -10,7 +11,6 @@ export function createLineSplitter(
   let pending: Buffer[] = [];
   let pendingBytes = 0;
   let discarding = false;
-  let discarded = 0;
 
   return (chunk) => {
     let buf = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
@@ -18,9 +18,7 @@ export function createLineSplitter(
       const head = buf.subarray(0, nl);
       buf = buf.subarray(nl + 1);
       if (discarding) {
-        onOversize(discarded + head.length);
         discarding = false;
-        discarded = 0;
         continue;
       }
       if (pendingBytes + head.length > maxLineBytes) {
@@ -33,12 +31,10 @@ export function createLineSplitter(
       pending = [];
       pendingBytes = 0;
     }
-    if (buf.length === 0) return;
-    if (discarding) {
-      discarded += buf.length;
-    } else if (pendingBytes + buf.length > maxLineBytes) {
+    if (buf.length === 0 || discarding) return;
+    if (pendingBytes + buf.length > maxLineBytes) {
       discarding = true;
-      discarded = pendingBytes + buf.length;
+      onOversize(pendingBytes + buf.length);
       pending = [];
       pendingBytes = 0;
     } else {

@@ -1,0 +1,159 @@
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { request } from 'node:http';
+import { networkInterfaces } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { runCli } from '../helpers/cli.ts';
+import { startServe, type ServeProcess } from '../e2e/serve-process.ts';
+import { inspectBody, startFakeDaemon, statsBody, type FakeDaemon } from './fake-daemon.ts';
+
+/*
+ * What test/serve/server.test.ts (token, Host check, CSP header) and test/e2e/hostile-bridge.test.ts
+ * (a container named <img src=x onerror=…> rendered as text under the CSP) already prove is not
+ * repeated here. This adds the process as shipped: `serve` bound off loopback, asked from another
+ * address without its token; and a grep for planted secrets in everything we print or save.
+ */
+
+const PLANTED = ['planted-secret-key-6f1d', 'planted-db-password-93ab', 'planted-openai-key-sk-77c2'];
+
+function call(
+  url: string,
+  options: { method?: string; headers?: Record<string, string>; body?: string; readMs?: number } = {},
+): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = request(url, { method: options.method ?? 'GET', headers: options.headers }, (res) => {
+      let body = '';
+      res.on('data', (d: Buffer) => (body += d.toString()));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+      // The event stream never ends: read it for a while, then hang up.
+      if (options.readMs !== undefined)
+        setTimeout(() => {
+          res.destroy();
+          resolve({ status: res.statusCode ?? 0, body });
+        }, options.readMs);
+    });
+    req.on('error', reject);
+    req.end(options.body);
+  });
+}
+
+/** An address of this machine that is not loopback: what another machine on the LAN would dial. */
+function lanAddress(): string {
+  for (const list of Object.values(networkInterfaces()))
+    for (const a of list ?? []) if (a.family === 'IPv4' && !a.internal) return a.address;
+  throw new Error('this machine has no non-loopback IPv4 address to test from');
+}
+
+describe('secrets and the network', { timeout: 60_000 }, () => {
+  let daemon: FakeDaemon;
+  let serve: ServeProcess;
+
+  before(async () => {
+    daemon = await startFakeDaemon({
+      containers: ['vault'],
+      routes: {
+        // Dify's api container holds its secrets in its environment; inspect hands them to us.
+        'inspect:vault': (_q, res) => {
+          const body = inspectBody('vault') as { Config: Record<string, unknown> };
+          body.Config['Env'] = [
+            `SECRET_KEY=${PLANTED[0]}`,
+            `DB_PASSWORD=${PLANTED[1]}`,
+            `OPENAI_API_KEY=${PLANTED[2]}`,
+            'MODE=api',
+          ];
+          res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+        },
+        // Near its limit, so that alerts are raised and logged about it.
+        'stats:vault': (_q, res) => {
+          res.writeHead(200, { 'content-type': 'application/json' });
+          const body = statsBody(2) as { memory_stats: Record<string, unknown> };
+          body.memory_stats = { usage: 960_000_000, limit: 1_000_000_000, stats: {} };
+          res.end(`${JSON.stringify(body)}\n`);
+        },
+      },
+    });
+    serve = await startServe([
+      '--bind',
+      '0.0.0.0',
+      '--all',
+      '--host',
+      daemon.url,
+      '--settings',
+      join(daemon.dir, 'settings.json'),
+      '--alert-log',
+      join(daemon.dir, 'serve-alerts.json'),
+    ]);
+  });
+
+  after(async () => {
+    await serve?.stop();
+    await daemon?.close();
+  });
+
+  it('serve off loopback refuses every request without its token, from another address', async () => {
+    const token = new URL(serve.url).searchParams.get('token');
+    assert.ok(token !== null && token.length >= 32, `a token was made and printed: ${serve.url}`);
+    const base = `http://${lanAddress()}:${new URL(serve.url).port}`;
+    for (const path of ['/', '/api/events']) assert.equal((await call(`${base}${path}`)).status, 401, path);
+    const anonymous = await call(`${base}/api/monitor:snapshot`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: 'null',
+    });
+    assert.equal(anonymous.status, 401);
+    const wrong = await call(`${base}/api/monitor:snapshot`, {
+      method: 'POST',
+      headers: { authorization: 'Bearer not-the-token', 'content-type': 'application/json' },
+      body: 'null',
+    });
+    assert.equal(wrong.status, 401);
+    assert.doesNotMatch(wrong.body, new RegExp(token), 'a refusal never echoes the token');
+  });
+
+  it('planted secrets appear in no output: watch --json, the alert log, serve’s API and its events', async () => {
+    const token = new URL(serve.url).searchParams.get('token') ?? '';
+    const authorised = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
+    const base = serve.url.replace(/\/\?token=.*$/, '');
+    const watch = await runCli(
+      [
+        'watch',
+        '--json',
+        '--all',
+        '--interval',
+        '500ms',
+        '--host',
+        daemon.url,
+        '--alert-log',
+        join(daemon.dir, 'watch-alerts.json'),
+      ],
+      4000,
+    );
+    assert.ok(
+      watch.lines.some((l) => l['type'] === 'alert' && l['name'] === 'vault'),
+      'alerts about the container were raised',
+    );
+    const events = await call(`${base}/api/events`, { headers: authorised, readMs: 3000 });
+    const snapshot = await call(`${base}/api/monitor:snapshot`, {
+      method: 'POST',
+      headers: authorised,
+      body: 'null',
+    });
+    assert.equal(snapshot.status, 200);
+    assert.match(snapshot.body, /"name":"vault"/, 'the snapshot is about the planted container');
+    const outputs: Record<string, string> = {
+      'watch --json stdout': watch.stdout,
+      'watch stderr': watch.stderr,
+      'watch alert log': readFileSync(join(daemon.dir, 'watch-alerts.json'), 'utf8'),
+      'serve snapshot': snapshot.body,
+      'serve event stream': events.body,
+      'serve alert log': readFileSync(join(daemon.dir, 'serve-alerts.json'), 'utf8'),
+      'serve stderr': serve.stderr(),
+    };
+    for (const [where, text] of Object.entries(outputs)) {
+      for (const secret of PLANTED) assert.ok(!text.includes(secret), `${secret} leaked into ${where}`);
+      if (where.startsWith('serve '))
+        assert.ok(!text.includes(token), `the serve token leaked into ${where}`);
+    }
+  });
+});
