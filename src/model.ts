@@ -93,6 +93,11 @@ export interface Sample {
   readonly health: Health;
   /** `docker stats` CPU %: 100 % is one full core. */
   readonly cpuPercent: number | null;
+  /**
+   * CPU time the container has used since it started, in seconds: the cumulative counter the
+   * Prometheus exporter serves. Absent from samples recorded before it was added.
+   */
+  readonly cpuSeconds?: number | null;
   /** CPU % of what the container may use: its CPU limit, else all online CPUs. */
   readonly cpuOfLimitPercent: number | null;
   readonly memUsageBytes: number | null;
@@ -125,7 +130,11 @@ export const SAMPLE_METRICS = [
   'pids',
 ] as const satisfies readonly (keyof Sample)[];
 
-export type HostStateName = 'connecting' | 'up' | 'down';
+/**
+ * `down` passes by itself (retried soon); `auth-failed` (SSH key or host key refused, HTTP
+ * 401/403) and `tls-failed` (CA, certificate, host name, TLS against plain HTTP) need a person.
+ */
+export type HostStateName = 'connecting' | 'up' | 'down' | 'auth-failed' | 'tls-failed';
 
 export interface HostState {
   readonly type: 'host';
@@ -143,6 +152,8 @@ export interface HostState {
   /** The collection path in use: `cgroup` reads the kernel's files, `api` asks the engine. */
   readonly source?: 'cgroup' | 'api';
   readonly retryInMs?: number;
+  /** Set for plain tcp://: the engine is reachable without authentication or encryption. */
+  readonly warning?: string;
 }
 
 /** A container lifecycle event from the engine, kept for charts (markers) and alerts. */

@@ -7,8 +7,9 @@ import { defaultAlertLogPath, loadAlertLog } from '../alerts/log-file.ts';
 import { createAlertRecorder } from '../alerts/recorder.ts';
 import { systemClock } from '../util/clock.ts';
 import { parseDuration } from '../util/duration.ts';
-import type { Collector } from '../collect/collector.ts';
-import { createCollectorFor, type SourceChoice } from './connect.ts';
+import { createCollectors, type SourceChoice } from './connect.ts';
+import { registerHostsCommand } from './hosts.ts';
+import { readSavedHosts } from '../hosts/saved.ts';
 import { runWatch } from './watch.ts';
 import { defaultSettingsPath } from '../settings/paths.ts';
 import { fileURLToPath } from 'node:url';
@@ -41,10 +42,11 @@ program
   .description('Show live CPU and memory of every Dify container, grouped by stack and role.')
   .option(
     '--host <url>',
-    'engine to watch (unix:///path, tcp://host:2375, tcp://host:2376 with DOCKER_TLS_VERIFY, ssh://user@host); repeat for several. Default: found like the docker CLI (DOCKER_HOST, context, well-known sockets)',
+    'engine to watch (unix:///path, tcp://host:2375, tcp://host:2376 with DOCKER_TLS_VERIFY, ssh://user@host); repeat for several. Default: the engine found like the docker CLI (DOCKER_HOST, context, well-known sockets) and the saved hosts (see `hosts`)',
     collect,
     [],
   )
+  .option('--settings <file>', 'where settings (and saved hosts) are kept', defaultSettingsPath())
   .option('--interval <duration>', 'time between samples', duration, 1000)
   .option('--all', 'include containers that are not part of a Dify stack', false)
   .option('--json', 'print one JSON object per line: samples, host states and container events', false)
@@ -71,23 +73,27 @@ program
       notify: boolean;
       source: SourceChoice;
       timeout: number;
+      settings: string;
     }) => {
-      const hosts = opts.host.length > 0 ? opts.host : [null];
-      const collectors: Collector[] = [];
-      for (const host of hosts) {
-        const made = await createCollectorFor(host, {
+      const saved = opts.host.length > 0 ? { hosts: [] } : readSavedHosts(opts.settings);
+      if (saved.warning !== undefined) warn(saved.warning);
+      const made = await createCollectors(
+        opts.host,
+        saved.hosts,
+        {
           intervalMs: opts.interval,
           includeOthers: opts.all,
           source: opts.source,
           requestTimeoutMs: opts.timeout,
-        });
-        if (!made.ok) {
-          process.stderr.write(`${made.error}\n`);
-          process.exitCode = 2;
-          return;
-        }
-        collectors.push(made.collector);
+        },
+        warn,
+      );
+      if (!made.ok) {
+        process.stderr.write(`${made.error}\n`);
+        process.exitCode = 2;
+        return;
       }
+      const collectors = made.collectors;
       const stop = (): void => {
         for (const c of collectors) c.stop();
         process.exit(0);
@@ -99,7 +105,7 @@ program
       const engine = new AlertEngine({ clock: systemClock, log: loaded.log });
       const recorder = createAlertRecorder({
         log: engine.log,
-        logPath: opts.alertLog,
+        ...(loaded.save === false ? {} : { logPath: opts.alertLog }),
         warn,
         ...(opts.notify ? { notifier: await desktopNotifier() } : {}),
       });
@@ -145,6 +151,7 @@ program
       .default('auto'),
   )
   .option('--timeout <duration>', 'give up on an engine request after this long', duration, 5000)
+  .option('--metrics', 'also serve Prometheus metrics at /metrics (same token rule as the dashboard)', false)
   .action(
     async (opts: {
       port: number;
@@ -156,6 +163,7 @@ program
       notify: boolean;
       source: SourceChoice;
       timeout: number;
+      metrics: boolean;
     }) => {
       // Loaded only here: the schema validator and the bridge are not `watch`'s to pay for.
       const { openSettingsFile } = await import('../settings/store.ts');
@@ -163,22 +171,24 @@ program
       const opened = openSettingsFile(opts.settings, Date.now());
       if (opened.notice !== undefined) process.stderr.write(`${opened.notice}\n`);
       const intervals = opened.store.get().intervals;
-      const collectors: Collector[] = [];
-      for (const host of opts.host.length > 0 ? opts.host : [null]) {
-        const made = await createCollectorFor(host, {
+      const made = await createCollectors(
+        opts.host,
+        opts.host.length > 0 ? [] : opened.store.get().hosts,
+        {
           intervalMs: intervals.fastMs,
           trayIntervalMs: intervals.trayMs,
           includeOthers: opts.all,
           source: opts.source,
           requestTimeoutMs: opts.timeout,
-        });
-        if (!made.ok) {
-          process.stderr.write(`${made.error}\n`);
-          process.exitCode = 2;
-          return;
-        }
-        collectors.push(made.collector);
+        },
+        warn,
+      );
+      if (!made.ok) {
+        process.stderr.write(`${made.error}\n`);
+        process.exitCode = 2;
+        return;
       }
+      const collectors = made.collectors;
       // Bundled, the renderer sits beside dist/cli.js; run from source, it is in dist/renderer.
       const rendererDir =
         findRendererDir([
@@ -194,6 +204,7 @@ program
           settings: opened.store,
           alertLogPath: opts.alertLog,
           clock: systemClock,
+          metrics: opts.metrics,
           ...(opts.notify ? { notifier: await desktopNotifier() } : {}),
         },
         (text) => process.stderr.write(`${text}\n`),
@@ -207,6 +218,37 @@ program
       process.once('SIGTERM', stop);
     },
   );
+
+program
+  .command('export')
+  .description("Export a running serve's history (one container, a stack, or all) as CSV or JSON.")
+  .option('--since <duration>', 'how far back, up to 24h', duration, 3_600_000)
+  .addOption(new Option('--format <format>', 'csv or json').choices(['csv', 'json']).default('csv'))
+  .option('--container <name|key>', 'one container, by name or history key')
+  .option('--stack <name>', 'every container of one Dify stack')
+  .option('--url <url>', 'the serve to ask (the address it printed)', 'http://127.0.0.1:7878')
+  .option('--token <token>', 'the token serve printed, when it listens off loopback (or DIFY_MONITOR_TOKEN)')
+  .option('--output <file>', 'write here instead of stdout')
+  .action(
+    async (opts: {
+      since: number;
+      format: 'csv' | 'json';
+      container?: string;
+      stack?: string;
+      url: string;
+      token?: string;
+      output?: string;
+    }) => {
+      const { runExport } = await import('../export/run.ts');
+      const token = opts.token ?? process.env['DIFY_MONITOR_TOKEN'];
+      process.exitCode = await runExport(
+        { ...opts, sinceMs: opts.since, ...(token === undefined ? {} : { token }) },
+        { write: (text) => process.stdout.write(text), error: (text) => process.stderr.write(text) },
+      );
+    },
+  );
+
+registerHostsCommand(program);
 
 // A reader that closes the pipe early (`| head`) is not an error.
 process.stdout.on('error', (error: NodeJS.ErrnoException) => {

@@ -4,7 +4,8 @@ import { parseEvent, type EngineEvent } from '../docker/events.ts';
 import { fromInspect } from '../docker/inspect.ts';
 import { historyKey } from '../dify/discovery.ts';
 import { computeUsage, type Usage } from '../stats/usage.ts';
-import { backoffDelay } from '../util/backoff.ts';
+import { cpuSeconds } from '../stats/cpu.ts';
+import { classifyFailure, retryDelay, type FailureState } from '../docker/failure.ts';
 import type { Clock } from '../util/clock.ts';
 import { mapLimit } from '../util/limit.ts';
 import { Inventory } from './inventory.ts';
@@ -52,6 +53,8 @@ export interface CollectorOptions {
   readonly healthCheckMs?: number;
   /** Text to help a user reach the engine, appended when it is not reachable. */
   readonly unreachableHint?: (cause: string) => string;
+  /** Shown with every state of this host, e.g. that plain TCP is unauthenticated. */
+  readonly warning?: string;
 }
 
 interface ContainerTrack {
@@ -69,15 +72,6 @@ const EVENT_ACTIONS_SHOWN = new Set<ContainerEvent['action']>([
   'rename',
   'restart',
 ]);
-
-function messageOf(error: unknown): string {
-  if (error instanceof Error) {
-    if (error.name === 'TimeoutError' || error.name === 'AbortError')
-      return 'the engine did not answer in time';
-    return error.message.trim();
-  }
-  return String(error);
-}
 
 /**
  * Watches one engine: keeps the container set current from events, reads every running
@@ -98,6 +92,8 @@ export class Collector {
   private healthTimer: unknown = null;
   private retryTimer: unknown = null;
   private attempt = 0;
+  /** Each failure state backs off on its own: a tls-failed host that turns down starts again at 1 s. */
+  private failedAs: FailureState | null = null;
   private hostState: HostState;
   /** Per container, the events still being handled: they reach listeners in the engine's order. */
   private readonly eventQueues = new Map<string, Promise<void>>();
@@ -175,6 +171,7 @@ export class Collector {
       message,
       endpoint: this.options.endpoint,
       reason: this.options.reason,
+      ...(this.options.warning === undefined ? {} : { warning: this.options.warning }),
       ...extra,
     };
   }
@@ -218,7 +215,7 @@ export class Collector {
         onLine: (line) => this.onEventLine(line, generation),
         onEnd: (error) => {
           if (generation === this.generation && this.running) {
-            this.fail(error === null ? 'the engine closed its event stream' : messageOf(error));
+            this.fail(error ?? new Error('the engine closed its event stream'));
           }
         },
       });
@@ -235,10 +232,11 @@ export class Collector {
       this.source = chosen.source;
       this.source.setInterval(this.intervalMs());
       this.attempt = 0;
+      this.failedAs = null;
       this.setState(
         this.stateOf(
           'up',
-          `Connected to Docker ${engine.version} at ${this.options.endpoint}; ${chosen.reason}`,
+          `Connected to ${engine.product ?? 'Docker'} ${engine.version} at ${this.options.endpoint}; ${chosen.reason}`,
           {
             engineVersion: engine.version,
             memTotalBytes: engine.memTotalBytes,
@@ -250,7 +248,7 @@ export class Collector {
       this.scheduleHealthCheck(generation);
       this.scheduleTick(0);
     } catch (error) {
-      if (generation === this.generation) this.fail(messageOf(error));
+      if (generation === this.generation) this.fail(error);
     }
   }
 
@@ -263,14 +261,19 @@ export class Collector {
     });
   }
 
-  private fail(cause: string): void {
+  private fail(error: unknown): void {
     if (!this.running) return;
     this.teardown();
-    const delay = backoffDelay(this.attempt++);
+    const failure = classifyFailure(error);
+    if (failure.state !== this.failedAs) this.attempt = 0;
+    this.failedAs = failure.state;
+    const delay = retryDelay(failure.state, this.attempt++);
     const message =
-      this.options.unreachableHint?.(cause) ??
-      `Docker is not reachable at ${this.options.endpoint}: ${cause}`;
-    this.setState(this.stateOf('down', message, { retryInMs: delay }));
+      failure.state === 'down'
+        ? (this.options.unreachableHint?.(failure.reason) ??
+          `Docker is not reachable at ${this.options.endpoint}: ${failure.reason}`)
+        : `${failure.state === 'tls-failed' ? 'TLS' : 'Authentication'} with ${this.options.endpoint} failed: ${failure.reason}`;
+    this.setState(this.stateOf(failure.state, message, { retryInMs: delay }));
     this.clear('retryTimer');
     this.retryTimer = this.options.clock.setTimeout(() => {
       this.retryTimer = null;
@@ -285,7 +288,7 @@ export class Collector {
         await this.options.client.ping(this.signal());
         if (generation === this.generation) this.scheduleHealthCheck(generation);
       } catch (error) {
-        if (generation === this.generation) this.fail(messageOf(error));
+        if (generation === this.generation) this.fail(error);
       }
     }, every);
   }
@@ -367,6 +370,7 @@ export class Collector {
       state: meta.state,
       health: meta.health,
       cpuPercent: u?.cpuPercent ?? null,
+      cpuSeconds: u === null || !track?.previous ? null : cpuSeconds(track.previous),
       cpuOfLimitPercent: u?.cpuOfLimitPercent ?? null,
       memUsageBytes: u?.memUsageBytes ?? null,
       memLimitBytes: u?.memLimitBytes ?? (ownLimit ? meta.memLimitBytes : memTotal || null),

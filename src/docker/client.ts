@@ -1,11 +1,14 @@
 import Modem from 'docker-modem';
-import { Agent as HttpAgent } from 'node:http';
+import { readFileSync } from 'node:fs';
+import { Agent as HttpAgent, type IncomingMessage } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
 import { inspect } from 'node:util';
 import type { DockerodeOptions } from './endpoint.ts';
 import type { Readable } from 'node:stream';
 import { createLineSplitter } from '../util/lines.ts';
+import { readBoundedBody } from '../util/read-body.ts';
 import { EVENT_FILTERS } from './events.ts';
+import { createSshAgent, type SshAgent } from './ssh.ts';
 
 /** What the collector needs from an engine; everything goes through dockerode's transport. */
 export interface EngineClient {
@@ -18,6 +21,8 @@ export interface EngineClient {
   statsStream(id: string, handlers: StreamHandlers): Subscription;
   /** Live container events from the moment the engine has answered `opened`; no replay of older ones. */
   events(handlers: StreamHandlers): Subscription;
+  /** Drops pooled connections (SSH sessions included), so a one-off command can exit. */
+  close(): void;
 }
 
 export interface EngineInfo {
@@ -29,6 +34,8 @@ export interface EngineInfo {
   readonly cpus: number;
   readonly name: string;
   readonly cgroupVersion: string | null;
+  /** `Podman` when Podman's Docker-compatible API answers (its version is Podman's own); else `Docker`. */
+  readonly product?: string;
 }
 
 export interface StreamHandlers {
@@ -47,9 +54,7 @@ export interface Subscription {
  * Tray-mode polls ask every container once per interval; reusing connections spares the engine an
  * accept and a goroutine per request. Streams hold their own sockets, so there is no socket cap.
  */
-function keepAliveAgent(options: DockerodeOptions): HttpAgent | undefined {
-  // docker-modem opens its own ssh2 tunnel per request for ssh.
-  if (options.protocol === 'ssh') return undefined;
+function keepAliveAgent(options: DockerodeOptions): HttpAgent {
   const settings = { keepAlive: true, maxFreeSockets: 16 };
   return options.protocol === 'https' ? new HttpsAgent(settings) : new HttpAgent(settings);
 }
@@ -65,6 +70,11 @@ function cheapToInspect(agent: HttpAgent): void {
 
 /** A stats line is a few KiB; anything near this is a broken or hostile engine. */
 const MAX_LINE_BYTES = 1 << 20;
+/** The largest answer is the container list: about 2 KiB a container, so this holds thousands. */
+const MAX_BODY_BYTES = 16 << 20;
+const ANY_STATUS: Record<number, true> = Object.fromEntries(
+  Array.from({ length: 500 }, (_, i) => [100 + i, true]),
+);
 
 type DialOptions = {
   path: string;
@@ -95,16 +105,45 @@ function stringField(json: Record<string, unknown>, key: string): string {
  * tray process watching stats never uses.
  */
 export function createEngineClient(options: DockerodeOptions): EngineClient {
-  const agent = options.agent ?? keepAliveAgent(options);
-  if (agent !== undefined) cheapToInspect(agent);
-  const modem = new Modem({ ...options, agent } as Modem.ConstructorOptions);
+  const ssh = options.protocol === 'ssh' ? sshAgentFor(options) : null;
+  const agent = ssh ?? options.agent ?? keepAliveAgent(options);
+  cheapToInspect(agent);
+  // Over ssh the agent's sockets are already the engine's; docker-modem speaks plain http on them.
+  const modem = new Modem({
+    ...options,
+    ...(ssh === null ? {} : { protocol: 'http' }),
+    agent,
+  } as Modem.ConstructorOptions);
 
-  const dial = (opts: DialOptions): Promise<unknown> =>
+  const rawDial = (opts: DialOptions): Promise<unknown> =>
     new Promise((resolve, reject) => {
       modem.dial(opts as Modem.DialOptions, (err: unknown, data: unknown) =>
         err ? reject(errorOf(err)) : resolve(data),
       );
     });
+
+  // docker-modem buffers a whole answer, and a whole error body, without limit: every answer
+  // comes to us as a stream instead, read up to MAX_BODY_BYTES, and its status is judged here.
+  const dial = async (opts: DialOptions): Promise<unknown> => {
+    if (opts.isStream === true) return rawDial(opts);
+    const body = (await rawDial({ ...opts, isStream: true, statusCodes: ANY_STATUS })) as IncomingMessage;
+    const text = (await readBoundedBody(body, MAX_BODY_BYTES, opts.abortSignal)).toString('utf8');
+    let json: unknown = text;
+    try {
+      json = JSON.parse(text);
+    } catch {
+      // Not JSON: callers check the shape of what they get, and an error quotes the text.
+    }
+    const status = body.statusCode ?? 0;
+    const expected = opts.statusCodes[status];
+    if (expected === true) return json;
+    const message = (json as { message?: unknown } | null)?.message;
+    const cause = (typeof message === 'string' ? message : text.slice(0, 200)).trim();
+    const what =
+      typeof expected === 'string' ? expected : `unexpected answer to ${opts.path.replace(/\?.*/, '')}`;
+    const error = new Error(`(HTTP code ${status}) ${what}${cause === '' ? '' : ` - ${cause}`}`);
+    throw Object.assign(error, { statusCode: status });
+  };
 
   const stream = (path: string, query: Record<string, unknown>, handlers: StreamHandlers): Subscription => {
     const abort = new AbortController();
@@ -130,7 +169,7 @@ export function createEngineClient(options: DockerodeOptions): EngineClient {
         }
         abort.signal.addEventListener('abort', () => readable.destroy(), { once: true });
         const split = createLineSplitter(MAX_LINE_BYTES, handlers.onLine, (bytes) => {
-          end(new Error(`the engine sent a ${bytes}-byte line; a stats line is a few KiB`));
+          end(new Error(`the engine sent a line of more than ${bytes} bytes; a stats line is a few KiB`));
           readable.destroy();
         });
         readable.on('data', (chunk: Buffer) => {
@@ -180,6 +219,7 @@ export function createEngineClient(options: DockerodeOptions): EngineClient {
         cpus: numberField(info, 'NCPU'),
         name: stringField(info, 'Name'),
         cgroupVersion: cgroupVersion === '' ? null : cgroupVersion,
+        product: productOf(version),
       };
     },
     async ping(signal) {
@@ -228,5 +268,42 @@ export function createEngineClient(options: DockerodeOptions): EngineClient {
     events(handlers) {
       return stream('/events?', { filters: JSON.stringify(EVENT_FILTERS) }, handlers);
     },
+    close() {
+      if (ssh === null) agent.destroy();
+      else ssh.closeAll();
+    },
   };
+}
+
+function productOf(version: Record<string, unknown>): string {
+  const components = Array.isArray(version['Components']) ? (version['Components'] as unknown[]) : [];
+  const podman = components.some((c) =>
+    /podman/i.test(String((c as Record<string, unknown> | null)?.['Name'])),
+  );
+  return podman ? 'Podman' : 'Docker';
+}
+
+function sshAgentFor(options: DockerodeOptions): SshAgent {
+  const agentSocket = options.sshOptions?.agent;
+  return createSshAgent(
+    {
+      host: options.host ?? 'localhost',
+      port: Number(options.port ?? 22),
+      username: options.username,
+      agentSocket: typeof agentSocket === 'string' ? agentSocket : undefined,
+      identityFile: options.ssh?.identityFile,
+      knownHostsFiles: options.ssh?.knownHostsFiles ?? [],
+      readyTimeoutMs: 10_000,
+    },
+    {
+      readFile: (file) => {
+        try {
+          return readFileSync(file);
+        } catch (error) {
+          if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
+          throw error;
+        }
+      },
+    },
+  );
 }

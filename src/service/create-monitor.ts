@@ -16,12 +16,13 @@ import {
 } from '../api.ts';
 import type { CollectorListeners, Mode } from '../collect/collector.ts';
 import { HistoryStore } from '../history/store.ts';
+import { fileReferencesChanged } from '../hosts/saved.ts';
 import type { Notifier } from '../notify/notifier.ts';
 import type { HostState, Sample } from '../model.ts';
 import { applySettingsPatch, type Settings, type SettingsPatch } from '../settings/schema.ts';
 import type { SettingsStore } from '../settings/store.ts';
 import type { Clock } from '../util/clock.ts';
-import type { MonitorService } from './monitor.ts';
+import type { CurrentState, MonitorService } from './monitor.ts';
 
 /** The part of a Collector the service drives; tests hand in fakes with the same shape. */
 export interface MonitorSource {
@@ -74,7 +75,9 @@ export function createMonitorService(options: MonitorServiceOptions): MonitorSer
   const recorder = createAlertRecorder({
     log: engine.log,
     warn,
-    ...(options.alertLogPath === undefined ? {} : { logPath: options.alertLogPath }),
+    ...(options.alertLogPath === undefined || loaded?.save === false
+      ? {}
+      : { logPath: options.alertLogPath }),
     ...(options.notifier === undefined ? {} : { notifier: options.notifier }),
   });
 
@@ -136,17 +139,30 @@ export function createMonitorService(options: MonitorServiceOptions): MonitorSer
     return until !== null && until > clock.now() ? until : null;
   }
 
+  function hostStates(): HostState[] {
+    const states = new Map<string, HostState>();
+    for (const collector of collectors) states.set(collector.state.host, collector.state);
+    for (const [host, state] of hosts) states.set(host, state);
+    return [...states.values()];
+  }
+
   function snapshot(): Snapshot {
     const settings = options.settings.get();
-    const hostStates = new Map<string, HostState>();
-    for (const collector of collectors) hostStates.set(collector.state.host, collector.state);
-    for (const [host, state] of hosts) hostStates.set(host, state);
     return {
-      hosts: [...hostStates.values()],
+      hosts: hostStates(),
       samples: [...rounds.values()].flat(),
       alerts: [...engine.log.entries],
       settings,
       mutedUntil: mutedUntil(settings),
+    };
+  }
+
+  function current(): CurrentState {
+    return {
+      samples: [...rounds.values()].flat(),
+      hosts: hostStates(),
+      active: engine.active(),
+      oomKills: engine.oomKills(),
     };
   }
 
@@ -171,6 +187,12 @@ export function createMonitorService(options: MonitorServiceOptions): MonitorSer
 
   function setSettings(patch: SettingsPatch): SettingsResult {
     const applied = applySettingsPatch(options.settings.get(), patch);
+    if (applied.ok && fileReferencesChanged(options.settings.get().hosts, applied.settings.hosts)) {
+      return {
+        ok: false,
+        errors: [{ path: '/hosts', message: 'TLS and SSH key files are set with `dify-monitor hosts add`' }],
+      };
+    }
     return applied.ok ? save(applied.settings) : applied;
   }
 
@@ -239,6 +261,7 @@ export function createMonitorService(options: MonitorServiceOptions): MonitorSer
 
   return {
     handle,
+    current,
     on(channel, listener) {
       let set = listeners.get(channel);
       if (set === undefined) {

@@ -1,6 +1,7 @@
 import { Ajv, type ErrorObject } from 'ajv';
 import { DEFAULT_ALERT_SETTINGS, type AlertSettings } from '../alerts/types.ts';
 import { ROLES } from '../model.ts';
+import { HOST_NAME_PATTERN } from '../hosts/name.ts';
 
 /**
  * Everything the user can set. One JSON schema serves the desktop app (electron-store validates
@@ -14,12 +15,33 @@ export interface Settings {
   readonly notifications: { readonly enabled: boolean };
   readonly hosts: readonly HostSetting[];
   readonly startAtLogin: boolean;
+  /** Absent in files saved before the exporter existed: read it as DEFAULT_EXPORTER. */
+  readonly exporter?: ExporterSetting;
 }
 
-/** A watched engine besides the local one; the address only, credentials live in the OS keychain. */
+/**
+ * The desktop app's Prometheus exporter (`startMetricsServer`), off until the user opts in.
+ * Off loopback it needs a token, which is a secret and so lives in the OS keychain, not here.
+ */
+export interface ExporterSetting {
+  readonly enabled: boolean;
+  readonly bind: string;
+  readonly port: number;
+}
+
+export const DEFAULT_EXPORTER: ExporterSetting = { enabled: false, bind: '127.0.0.1', port: 9479 };
+
+/**
+ * A watched engine besides the local one. Only the address and where its files are: TLS files
+ * are copies kept in a private directory beside the settings file (`dify-monitor hosts add`),
+ * an SSH key stays where the user keeps it. No key material is ever part of settings.
+ */
 export interface HostSetting {
   readonly name: string;
   readonly url: string;
+  readonly tls?: { readonly caPath?: string; readonly certPath?: string; readonly keyPath?: string };
+  readonly identityFile?: string;
+  readonly knownHostsFile?: string;
 }
 
 export const DEFAULT_SETTINGS: Settings = {
@@ -29,6 +51,7 @@ export const DEFAULT_SETTINGS: Settings = {
   notifications: { enabled: true },
   hosts: [],
   startAtLogin: false,
+  exporter: DEFAULT_EXPORTER,
 };
 
 const percent = { type: 'number', minimum: 1, maximum: 100 } as const;
@@ -43,6 +66,7 @@ const levels = {
     hysteresisPoints: { type: 'number', minimum: 0, maximum: 50 },
   },
 } as const;
+const filePath = { type: 'string', minLength: 1, maxLength: 4096 } as const;
 const clockTime = { type: 'string', pattern: '^([01]\\d|2[0-3]):[0-5]\\d$' } as const;
 
 export const SETTINGS_SCHEMA = {
@@ -150,12 +174,29 @@ export const SETTINGS_SCHEMA = {
         additionalProperties: false,
         required: ['name', 'url'],
         properties: {
-          name: { type: 'string', minLength: 1, maxLength: 64 },
+          name: { type: 'string', pattern: HOST_NAME_PATTERN, maxLength: 64 },
           url: { type: 'string', pattern: '^(unix|npipe|tcp|ssh)://', maxLength: 500 },
+          tls: {
+            type: 'object',
+            additionalProperties: false,
+            properties: { caPath: filePath, certPath: filePath, keyPath: filePath },
+          },
+          identityFile: filePath,
+          knownHostsFile: filePath,
         },
       },
     },
     startAtLogin: { type: 'boolean' },
+    exporter: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['enabled', 'bind', 'port'],
+      properties: {
+        enabled: { type: 'boolean' },
+        bind: { type: 'string', pattern: '^[0-9A-Za-z.:]{1,64}$' },
+        port: { type: 'integer', minimum: 1, maximum: 65535 },
+      },
+    },
   },
 } as const;
 

@@ -179,10 +179,12 @@ describe('stand-in Dify stacks on the real engine', { concurrency: true, timeout
 
     it('alternates busy and idle seconds under the bursty workload', async () => {
       const deltas = await cpuPerQuarterSecond(stack.service('worker_beat').name, 17);
-      const busy = deltas.filter((d) => d >= 0.1).length;
-      const idle = deltas.filter((d) => d <= 0.03).length;
+      // Busy seconds get a whole core only on a quiet machine; idle ones get nothing on any.
+      const peak = Math.max(...deltas);
+      const busy = deltas.filter((d) => d >= peak / 2).length;
+      const idle = deltas.filter((d) => d <= Math.min(0.01, peak / 10)).length;
       assert.ok(
-        busy >= 3 && idle >= 3,
+        peak >= 0.04 && busy >= 3 && idle >= 3,
         `quarter-second CPU seconds: ${deltas.map((d) => d.toFixed(2)).join(' ')}`,
       );
     });
