@@ -22,12 +22,15 @@ import {
 } from 'electron';
 import ElectronStore from 'electron-store';
 import nodeNotifier from 'node-notifier';
-import { createCollectors } from '../src/cli/connect.ts';
+import { createCollectorFor, createCollectors } from '../src/cli/connect.ts';
+import { startMetricsServer } from '../src/metrics/http.ts';
+import { readOrCreateTokenFile } from '../src/serve/token-file.ts';
 import { createMonitorService } from '../src/service/create-monitor.ts';
 import type { MonitorService } from '../src/service/monitor.ts';
 import { systemClock } from '../src/util/clock.ts';
 import { APP_SCHEME, APP_SCHEME_PRIVILEGES, appProtocolHandler } from './app-protocol.ts';
 import { forwardEvents, registerIpc } from './ipc.ts';
+import { createExporterControl } from './exporter.ts';
 import { applyStartAtLogin } from './login-item.ts';
 import type { MenuActions } from './menu-template.ts';
 import { chooseNotificationBackend, createAppNotifier, type NodeNotifierLike } from './notifier.ts';
@@ -92,18 +95,14 @@ async function ready(): Promise<void> {
 
   const initial = settings.store.get();
   // The local engine and the saved hosts; with none reachable the tray says so and the app stays up.
-  const made = await createCollectors(
-    [],
-    initial.hosts,
-    {
-      intervalMs: initial.intervals.fastMs,
-      trayIntervalMs: initial.intervals.trayMs,
-      includeOthers: false,
-      source: 'auto',
-      requestTimeoutMs: REQUEST_TIMEOUT_MS,
-    },
-    warn,
-  );
+  const connect = {
+    intervalMs: initial.intervals.fastMs,
+    trayIntervalMs: initial.intervals.trayMs,
+    includeOthers: false,
+    source: 'auto',
+    requestTimeoutMs: REQUEST_TIMEOUT_MS,
+  } as const;
+  const made = await createCollectors([], initial.hosts, connect, warn);
   if (!made.ok) tell(made.error);
 
   const window = createPopoverWindow(BrowserWindow, join(root, 'main/dist/preload.cjs'));
@@ -135,6 +134,7 @@ async function ready(): Promise<void> {
     alertLogPath: join(userData, 'alerts.json'),
     notifier,
     warn,
+    savedHostCollector: (host) => createCollectorFor(host, connect),
   });
 
   popover = new Popover({
@@ -170,6 +170,18 @@ async function ready(): Promise<void> {
     });
   loginItem(initial.startAtLogin);
   service.on('settings:changed', (next) => loginItem(next.startAtLogin));
+
+  const exporterTokenPath = join(userData, 'exporter.token');
+  const exporter = createExporterControl({
+    start: startMetricsServer,
+    read: () => service.current(),
+    token: () => readOrCreateTokenFile(exporterTokenPath),
+    tokenPath: exporterTokenPath,
+    tell,
+    warn,
+  });
+  void exporter.apply(initial);
+  service.on('settings:changed', (next) => void exporter.apply(next));
 
   let paused = false;
   const report = (what: string) => (error: Error) => warn(`Cannot ${what}: ${error.message}`);
@@ -211,6 +223,7 @@ async function ready(): Promise<void> {
   app.on('before-quit', () => {
     clearInterval(timer);
     controller.stop();
+    void exporter.stop();
     void service.stop();
   });
   shown.load();

@@ -5,7 +5,7 @@
 import type { MenuItemConstructorOptions } from 'electron';
 import type { Alert } from '../src/alerts/types.ts';
 import type { HostState } from '../src/model.ts';
-import type { Level } from './tray-state.ts';
+import { clockTime, type Level } from './tray-state.ts';
 
 export interface MenuInput {
   readonly hosts: readonly HostState[];
@@ -39,11 +39,6 @@ function clip(text: string): string {
   return line.length <= LABEL_MAX ? line : `${line.slice(0, LABEL_MAX - 1)}…`;
 }
 
-function clockTime(ts: number): string {
-  const d = new Date(ts);
-  return `${String(d.getHours()).padStart(2, '0')}:${String(d.getMinutes()).padStart(2, '0')}`;
-}
-
 /** The worst level of anything on a host: its containers' and stacks' keys start with the host's name. */
 export function hostLevel(host: string, levels: ReadonlyMap<string, Level>): Level | null {
   let worst: Level | null = null;
@@ -57,6 +52,8 @@ export function hostLevel(host: string, levels: ReadonlyMap<string, Level>): Lev
 
 function hostLabel(state: HostState, levels: ReadonlyMap<string, Level>): string {
   if (state.state === 'down') return `${state.host}: unreachable`;
+  if (state.state === 'auth-failed') return `${state.host}: authentication failed`;
+  if (state.state === 'tls-failed') return `${state.host}: TLS failed`;
   if (state.state === 'connecting') return `${state.host}: connecting…`;
   const level = hostLevel(state.host, levels);
   return `${state.host}: ${level === null ? 'OK' : level}`;

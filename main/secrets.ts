@@ -1,11 +1,12 @@
 /**
- * Secrets (SSH key passphrases, engine tokens) kept apart from the settings: encrypted with
+ * Secrets the desktop app must keep itself, apart from the settings: encrypted with
  * Electron's `safeStorage` (Keychain on macOS, DPAPI on Windows, the Secret Service or KWallet on
  * Linux) in `secrets.json`, which holds only ciphertext. No IPC channel reads this store, so no
  * secret can reach the renderer; only main uses them, to connect.
  */
-import { readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import type { SafeStorage } from 'electron';
+import { writeFileAtomic } from '../src/util/atomic-write.ts';
 
 export type SafeStorageLike = Pick<
   SafeStorage,
@@ -66,9 +67,7 @@ export function openSecretStore(options: SecretStoreOptions): SecretStore {
 
   const save = (): void => {
     const file: SecretFile = { version: 1, secrets };
-    const temp = `${options.path}.tmp`;
-    writeFileSync(temp, `${JSON.stringify(file, null, 2)}\n`, { mode: 0o600 });
-    renameSync(temp, options.path);
+    writeFileAtomic(options.path, `${JSON.stringify(file, null, 2)}\n`);
   };
 
   return {

@@ -8,7 +8,7 @@
  * `settings.json.corrupt-<time>` next to itself, defaults are used, and the user is told where
  * their old file went. Nothing they wrote is deleted.
  */
-import { readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { readFileSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Options } from 'conf';
 import {
@@ -18,6 +18,7 @@ import {
   type Settings,
 } from '../src/settings/schema.ts';
 import type { SettingsStore } from '../src/settings/store.ts';
+import { writeFileAtomic } from '../src/util/atomic-write.ts';
 
 export const SETTINGS_FILE = 'settings';
 
@@ -136,8 +137,7 @@ export function openDesktopSettings(options: DesktopSettingsOptions): DesktopSet
     if (!checked.ok) moveAside(checked.why);
     else if (checked.upgraded !== null) {
       // Written back before conf opens the file, so that its schema check sees the upgraded settings.
-      writeFileSync(`${path}.tmp`, JSON.stringify(checked.upgraded, null, '\t'), { mode: 0o600 });
-      renameSync(`${path}.tmp`, path);
+      writeFileAtomic(path, JSON.stringify(checked.upgraded, null, '\t'));
     }
   }
 

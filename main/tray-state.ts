@@ -3,6 +3,7 @@
  * the latest samples, the alert engine's active conditions, recent OOM kills and the mute. Pure, so that every case is a unit test.
  */
 import { formatBytesOf, formatBytes } from '../src/alerts/format.ts';
+import { hostReachable } from '../src/alerts/events.ts';
 import { hostMemoryOf } from '../src/alerts/stack.ts';
 import type { ActiveAlert, Alert } from '../src/alerts/types.ts';
 import type { HostState, Sample } from '../src/model.ts';
@@ -60,7 +61,8 @@ function mutedUntil(settings: Settings, now: number): number | null {
   return until !== null && until > now ? until : null;
 }
 
-function clockTime(ts: number): string {
+/** "HH:MM" in local time: the tooltip and the menu say when, not the date. */
+export function clockTime(ts: number): string {
   const d = new Date(ts);
   return `${String(d.getHours()).padStart(2, '0')}:${String(d.getMinutes()).padStart(2, '0')}`;
 }
@@ -97,7 +99,8 @@ function clip(text: string): string {
  */
 export function summarize(input: TrayInput): TraySummary {
   const levels = levelsOf(input);
-  const down = input.hosts.filter((h) => h.state === 'down').length;
+  // auth-failed and tls-failed hosts are as unreachable as down ones, and the alert engine agrees.
+  const down = input.hosts.filter((h) => hostReachable(h) === false).length;
   const muted = mutedUntil(input.settings, input.now);
   const worst = [...levels.values()].includes('critical') ? 'critical' : levels.size > 0 ? 'warning' : 'ok';
 

@@ -7,6 +7,7 @@ import { renderAlerts } from './alerts.ts';
 import { createBridgeClient } from './bridge-client.ts';
 import { DetailView } from './detail.ts';
 import { h } from './dom.ts';
+import { HostsPanel } from './hosts.ts';
 import { dateTime } from './format.ts';
 import { renderOverview, type ListOptions } from './overview.ts';
 import { renderSettings } from './settings.ts';
@@ -44,6 +45,7 @@ class App {
   readonly #list: ListOptions = { sort: 'name', descending: false, difyOnly: true };
   #route: Route = { view: 'overview' };
   #detail: DetailView | null = null;
+  #hosts: HostsPanel | null = null;
   #pending = false;
   #notice: string | null = null;
 
@@ -61,6 +63,7 @@ class App {
     });
     this.#on('monitor:host', (state) => {
       this.#state.host(state);
+      this.#hosts?.refresh();
       this.#schedule();
     });
     this.#on('monitor:event', (event) => {
@@ -76,6 +79,7 @@ class App {
     this.#on('settings:changed', (settings) => {
       this.#state.setSettings(settings, Date.now());
       this.#detail?.refresh();
+      void this.#hosts?.load();
       this.#header();
       if (this.#route.view === 'alerts' || this.#route.view === 'overview') this.#schedule();
     });
@@ -125,6 +129,7 @@ class App {
     this.#route = routeOf(location.hash);
     this.#detail?.destroy();
     this.#detail = null;
+    this.#hosts = null;
     for (const link of document.querySelectorAll<HTMLAnchorElement>('[data-nav]')) {
       const current = link.dataset['nav'] === this.#route.view;
       if (current) link.setAttribute('aria-current', 'page');
@@ -135,7 +140,9 @@ class App {
       this.#main.replaceChildren(this.#detail.root);
       void this.#detail.load();
     } else if (this.#route.view === 'settings') {
-      this.#main.replaceChildren(renderSettings(this.#api, this.#state.settings));
+      this.#hosts = new HostsPanel(this.#api, () => this.#state.hosts);
+      this.#main.replaceChildren(renderSettings(this.#api, this.#state.settings), this.#hosts.root);
+      void this.#hosts.load();
     } else {
       this.#render();
     }

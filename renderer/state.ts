@@ -65,6 +65,18 @@ export class State {
   }
 
   setSettings(settings: Settings, now: number): void {
+    // A saved host the user removed is no longer watched: drop what the page held of it.
+    const kept = new Set(settings.hosts.map((host) => host.name));
+    for (const host of this.settings.hosts) {
+      if (kept.has(host.name)) continue;
+      this.hosts.delete(host.name);
+      for (const [key, row] of this.rows) {
+        if (row.sample.host !== host.name) continue;
+        this.rows.delete(key);
+        this.spark.delete(key);
+        this.events.delete(key);
+      }
+    }
     this.settings = settings;
     const until = settings.alerts.muteUntil;
     this.mutedUntil = until !== null && until > now ? until : null;

@@ -99,6 +99,9 @@ export function isSettings(v: unknown): v is Settings {
   const intervals = v['intervals'];
   const notifications = v['notifications'];
   if (!isRecord(alerts) || !isRecord(intervals) || !isRecord(notifications)) return false;
+  const hosts = v['hosts'];
+  if (!Array.isArray(hosts) || !hosts.every((x) => isRecord(x) && text(x['name']) && text(x['url'])))
+    return false;
   if (!levels(alerts['memory']) || !levels(alerts['cpu']) || !levels(alerts['stack'])) return false;
   if (!isRecord(alerts['roleBudgetBytes']) || !Object.values(alerts['roleBudgetBytes']).every(num))
     return false;

@@ -1,23 +1,28 @@
 import { copyFileSync, mkdirSync } from 'node:fs';
 import { build } from 'esbuild';
 
-/**
- * Bundles the CLI for `npm install -g`/packaging. Dependencies stay external: dockerode loads
- * ssh2 and cpu-features lazily, which a bundler would turn into hard requires. Splitting keeps
- * what only `serve` needs (the schema validator, the bridge) in chunks `watch` never loads.
- */
-await build({
-  entryPoints: { cli: 'src/cli/index.ts' },
-  outdir: 'dist',
+/** Node ESM with every package left to node_modules: the CLI and the Electron main process. */
+const nodeEsm = {
   bundle: true,
-  splitting: true,
-  chunkNames: 'chunks/[name]-[hash]',
   platform: 'node',
   target: 'node22',
   format: 'esm',
   packages: 'external',
   sourcemap: true,
   logLevel: 'warning',
+} as const;
+
+/**
+ * Bundles the CLI for `npm install -g`/packaging. Dependencies stay external: dockerode loads
+ * ssh2 and cpu-features lazily, which a bundler would turn into hard requires. Splitting keeps
+ * what only `serve` needs (the schema validator, the bridge) in chunks `watch` never loads.
+ */
+await build({
+  ...nodeEsm,
+  entryPoints: { cli: 'src/cli/index.ts' },
+  outdir: 'dist',
+  splitting: true,
+  chunkNames: 'chunks/[name]-[hash]',
 });
 
 /**
@@ -43,17 +48,7 @@ for (const file of ['index.html', 'styles.css']) copyFileSync(`renderer/${file}`
  * external like the CLI's: electron-builder packs node_modules, and node-notifier must stay a real
  * package so its helper binaries can be unpacked from the asar.
  */
-await build({
-  entryPoints: { index: 'main/index.ts' },
-  outdir: 'main/dist',
-  bundle: true,
-  platform: 'node',
-  target: 'node22',
-  format: 'esm',
-  packages: 'external',
-  sourcemap: true,
-  logLevel: 'warning',
-});
+await build({ ...nodeEsm, entryPoints: { index: 'main/index.ts' }, outdir: 'main/dist' });
 
 /** A sandboxed preload can only be one CommonJS file that requires nothing but electron. */
 await build({

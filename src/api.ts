@@ -9,6 +9,8 @@ import type { RawPoint } from './history/store.ts';
 import type { BucketPoint } from './history/tiers.ts';
 import type { ContainerEvent, HostState, Sample } from './model.ts';
 import type { FieldError, Settings, SettingsPatch } from './settings/schema.ts';
+import { checkRemoteUrl } from './hosts/remote-url.ts';
+import { HOST_NAME_PATTERN } from './hosts/name.ts';
 
 /** What the window needs to draw itself at once: the latest of everything. */
 export interface Snapshot {
@@ -48,6 +50,42 @@ export type SettingsResult =
   | { readonly ok: true; readonly settings: Settings }
   | { readonly ok: false; readonly errors: readonly FieldError[] };
 
+/** A saved host by name, or an address typed in Settings (tcp:// or ssh:// only). */
+export type HostTestRequest = { readonly name: string } | { readonly url: string };
+
+export type HostTestResult =
+  | {
+      readonly ok: true;
+      /** `Docker` or `Podman`. */
+      readonly product: string;
+      readonly version: string;
+      readonly apiVersion: string;
+      readonly os: string;
+      readonly memTotalBytes: number;
+      readonly cpus: number;
+      /** One line: product, version, OS, CPUs, memory. */
+      readonly summary: string;
+      /** Set for plain tcp://: unauthenticated. */
+      readonly warning?: string;
+    }
+  | { readonly ok: false; readonly state: 'down' | 'auth-failed' | 'tls-failed'; readonly message: string };
+
+/** A saved host as a page sees it: never its key, certificate or known_hosts files. */
+export interface HostView {
+  readonly name: string;
+  readonly url: string;
+  readonly kind: 'tcp' | 'tls' | 'ssh' | 'socket';
+  /** Plain tcp or ssh without files of its own: a page may rename, re-address or remove it. */
+  readonly editable: boolean;
+  readonly warning?: string;
+}
+
+export interface HostList {
+  readonly hosts: readonly HostView[];
+  /** The monitor starts and stops watching saved hosts as they change; otherwise only at restart. */
+  readonly live: boolean;
+}
+
 /** Request → response channels (ipcRenderer.invoke / ipcMain.handle; POST /api/<channel> on the bridge). */
 export interface InvokeChannels {
   'monitor:snapshot': { request: null; response: Snapshot };
@@ -56,6 +94,9 @@ export interface InvokeChannels {
   'monitor:visible': { request: { readonly visible: boolean }; response: null };
   'settings:set': { request: SettingsPatch; response: SettingsResult };
   'alerts:mute': { request: MuteRequest; response: { readonly mutedUntil: number | null } };
+  'hosts:list': { request: null; response: HostList };
+  /** One connection attempt with a timeout: the engine's version, OS and memory, or the exact error. */
+  'hosts:test': { request: HostTestRequest; response: HostTestResult };
 }
 
 /** Main → renderer pushes (webContents.send; SSE events on the bridge). */
@@ -78,6 +119,8 @@ export const INVOKE_CHANNELS: readonly InvokeChannel[] = [
   'monitor:visible',
   'settings:set',
   'alerts:mute',
+  'hosts:list',
+  'hosts:test',
 ];
 export const EVENT_CHANNELS: readonly EventChannel[] = [
   'monitor:round',
@@ -102,6 +145,7 @@ export type Checked<T> =
   { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: string };
 
 const KEY = /^[^\s]{1,300}$/;
+const HOST_NAME = new RegExp(HOST_NAME_PATTERN);
 const MAX_MUTE_MS = 7 * 24 * 3_600_000;
 
 function isRecord(value: unknown): value is Record<string, unknown> {
@@ -161,6 +205,19 @@ export function checkRequest<C extends InvokeChannel>(
           : bad('expects { scope: "container", key, muted }');
       }
       return bad('scope must be all, container or none');
+    }
+    case 'hosts:list':
+      return request === null || request === undefined ? ok(null) : bad('takes no payload');
+    case 'hosts:test': {
+      if (!isRecord(request) || Object.keys(request).length !== 1)
+        return bad('expects { name } of a saved host or { url } of a new one');
+      const { name, url } = request;
+      if (name !== undefined)
+        return typeof name === 'string' && HOST_NAME.test(name)
+          ? ok({ name })
+          : bad('name must be the name of a saved host');
+      const checked = checkRemoteUrl(url);
+      return checked.ok ? ok({ url: checked.url }) : bad(checked.error);
     }
     default:
       return bad('is not a channel');

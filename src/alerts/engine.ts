@@ -237,6 +237,17 @@ export class AlertEngine {
   }
 
   /**
+   * Drops everything held about a host that is no longer watched (removed from the settings), so
+   * its conditions stop counting as active; a host that comes back starts afresh.
+   */
+  forgetHost(host: string): void {
+    for (const t of this.#tracks.values()) if (t.host === host) this.#forget(t.key);
+    for (const [key, s] of this.#stacks) if (s.host === host) this.#stacks.delete(key);
+    this.#hosts.delete(host);
+    this.#hostMemory.delete(host);
+  }
+
+  /**
    * Every condition that holds now, whether it was notified or not: a muted one, or one held by
    * the cooldown, is still true. OOM kills are moments, not conditions; `oomKills` counts them.
    */

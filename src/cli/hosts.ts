@@ -118,14 +118,22 @@ export function engineSummary(engine: EngineInfo): string {
 export async function testHost(
   target: HostTarget,
   timeoutMs: number,
-): Promise<{ ok: true; summary: string; warning?: string } | { ok: false; state: string; error: string }> {
+): Promise<
+  | { ok: true; summary: string; engine: EngineInfo; warning?: string }
+  | { ok: false; state: string; error: string }
+> {
   const dial = await dialOptionsFor(target);
   if (!dial.ok) return { ok: false, state: 'invalid', error: dial.error };
   const client = createEngineClient(dial.options);
   try {
     const engine = await client.describe(AbortSignal.timeout(timeoutMs));
     const warning = plainTcpWarning(dial.endpoint);
-    return { ok: true, summary: engineSummary(engine), ...(warning === undefined ? {} : { warning }) };
+    return {
+      ok: true,
+      summary: engineSummary(engine),
+      engine,
+      ...(warning === undefined ? {} : { warning }),
+    };
   } catch (error) {
     const failure = classifyFailure(error);
     return { ok: false, state: failure.state, error: failure.reason };

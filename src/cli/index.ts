@@ -7,11 +7,12 @@ import { defaultAlertLogPath, loadAlertLog } from '../alerts/log-file.ts';
 import { createAlertRecorder } from '../alerts/recorder.ts';
 import { systemClock } from '../util/clock.ts';
 import { parseDuration } from '../util/duration.ts';
-import { createCollectors, type SourceChoice } from './connect.ts';
+import { createCollectorFor, createCollectors, type SourceChoice } from './connect.ts';
 import { registerHostsCommand } from './hosts.ts';
 import { readSavedHosts } from '../hosts/saved.ts';
 import { runWatch } from './watch.ts';
 import { defaultSettingsPath } from '../settings/paths.ts';
+import type { HostSetting } from '../settings/schema.ts';
 import { fileURLToPath } from 'node:url';
 
 const warn = (text: string): boolean => process.stderr.write(`${text}\n`);
@@ -152,6 +153,10 @@ program
   )
   .option('--timeout <duration>', 'give up on an engine request after this long', duration, 5000)
   .option('--metrics', 'also serve Prometheus metrics at /metrics (same token rule as the dashboard)', false)
+  .option(
+    '--token-file <file>',
+    'keep the token in this file (made owner-only when missing) so it survives restarts; required then even on loopback',
+  )
   .action(
     async (opts: {
       port: number;
@@ -164,23 +169,36 @@ program
       source: SourceChoice;
       timeout: number;
       metrics: boolean;
+      tokenFile?: string;
     }) => {
       // Loaded only here: the schema validator and the bridge are not `watch`'s to pay for.
       const { openSettingsFile } = await import('../settings/store.ts');
       const { findRendererDir, startServe } = await import('../serve/run.ts');
+      let token: string | undefined;
+      if (opts.tokenFile !== undefined) {
+        const { readOrCreateTokenFile } = await import('../serve/token-file.ts');
+        const read = readOrCreateTokenFile(opts.tokenFile);
+        if (!read.ok) {
+          process.stderr.write(`${read.error}\n`);
+          process.exitCode = 2;
+          return;
+        }
+        token = read.token;
+      }
       const opened = openSettingsFile(opts.settings, Date.now());
       if (opened.notice !== undefined) process.stderr.write(`${opened.notice}\n`);
       const intervals = opened.store.get().intervals;
+      const connect = {
+        intervalMs: intervals.fastMs,
+        trayIntervalMs: intervals.trayMs,
+        includeOthers: opts.all,
+        source: opts.source,
+        requestTimeoutMs: opts.timeout,
+      };
       const made = await createCollectors(
         opts.host,
         opts.host.length > 0 ? [] : opened.store.get().hosts,
-        {
-          intervalMs: intervals.fastMs,
-          trayIntervalMs: intervals.trayMs,
-          includeOthers: opts.all,
-          source: opts.source,
-          requestTimeoutMs: opts.timeout,
-        },
+        connect,
         warn,
       );
       if (!made.ok) {
@@ -205,12 +223,21 @@ program
           alertLogPath: opts.alertLog,
           clock: systemClock,
           metrics: opts.metrics,
+          ...(token === undefined ? {} : { token }),
           ...(opts.notify ? { notifier: await desktopNotifier() } : {}),
+          ...(opts.host.length > 0
+            ? {}
+            : { savedHostCollector: (host: HostSetting) => createCollectorFor(host, connect) }),
         },
         (text) => process.stderr.write(`${text}\n`),
       );
-      process.stdout.write(`Dashboard: ${serving.url}\n`);
-      if (serving.token !== null) process.stdout.write(`Token (needed off this machine): ${serving.token}\n`);
+      if (opts.tokenFile === undefined) {
+        process.stdout.write(`Dashboard: ${serving.url}\n`);
+        if (serving.token !== null)
+          process.stdout.write(`Token (needed off this machine): ${serving.token}\n`);
+      } else {
+        process.stdout.write(`Dashboard: ${serving.address} (token in ${opts.tokenFile})\n`);
+      }
       const stop = (): void => {
         void serving.close().then(() => process.exit(0));
       };

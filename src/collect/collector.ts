@@ -154,6 +154,12 @@ export class Collector {
     this.clear('retryTimer');
   }
 
+  /** Stops for good: pooled connections (SSH sessions included) are dropped too. */
+  close(): void {
+    this.stop();
+    this.options.client.close();
+  }
+
   private emit<K extends keyof CollectorListeners>(
     kind: K,
     value: Parameters<NonNullable<CollectorListeners[K]>>[0],
@@ -316,7 +322,10 @@ export class Collector {
       if (generation !== this.generation) return;
       let fresh = 0;
       let running = 0;
-      const samples = containers.map((meta) => {
+      // One destroyed while the round was read is gone: a sample of it now would bring it back to
+      // the alert engine and the history after its destroy event, for their forget timeout.
+      const present = containers.filter((meta) => this.inventory.has(meta.id));
+      const samples = present.map((meta) => {
         if (meta.state === 'running') running++;
         const result = results.get(meta.id);
         if (result !== undefined && this.absorb(meta.id, result)) fresh++;

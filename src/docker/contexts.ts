@@ -55,10 +55,13 @@ export interface ContextDockerEndpoint {
   readonly skipTLSVerify: boolean;
 }
 
-/** `Endpoints.docker` of a context's meta.json, or a sentence saying what is wrong with it. */
+/**
+ * `Endpoints.docker` of a context's meta.json, or a sentence saying what is wrong with it; and
+ * the context's `Name` whenever the file has one, which a report about it can use.
+ */
 export function parseContextMeta(
   text: string,
-): { ok: true; endpoint: ContextDockerEndpoint } | { ok: false; error: string } {
+): ({ ok: true; endpoint: ContextDockerEndpoint } | { ok: false; error: string }) & { name?: string } {
   let json: unknown;
   try {
     json = JSON.parse(text);
@@ -68,13 +71,15 @@ export function parseContextMeta(
       error: `it is not valid JSON (${error instanceof Error ? error.message : String(error)})`,
     };
   }
+  const name = field(json, 'Name');
+  const named = typeof name === 'string' && name !== '' ? { name } : {};
   const docker = field(field(json, 'Endpoints'), 'docker');
-  if (docker === undefined) return { ok: false, error: 'it has no Endpoints.docker entry' };
+  if (docker === undefined) return { ok: false, error: 'it has no Endpoints.docker entry', ...named };
   const host = field(docker, 'Host');
   if (typeof host !== 'string' || host.trim() === '') {
-    return { ok: false, error: 'its Endpoints.docker.Host is empty' };
+    return { ok: false, error: 'its Endpoints.docker.Host is empty', ...named };
   }
-  return { ok: true, endpoint: { host, skipTLSVerify: field(docker, 'SkipTLSVerify') === true } };
+  return { ok: true, endpoint: { host, skipTLSVerify: field(docker, 'SkipTLSVerify') === true }, ...named };
 }
 
 function field(value: unknown, key: string): unknown {

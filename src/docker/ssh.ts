@@ -1,7 +1,14 @@
 import { Agent, type ClientRequestArgs } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { Client, type ClientChannel, type ConnectConfig } from 'ssh2';
-import { checkHostKey, fingerprint, keyTypeOf, knownKeyTypes, parseKnownHosts } from './known-hosts.ts';
+import {
+  checkHostKey,
+  fingerprint,
+  keyTypeOf,
+  knownHostsName,
+  knownKeyTypes,
+  parseKnownHosts,
+} from './known-hosts.ts';
 
 /** How to reach an engine over SSH: the remote runs `docker system dial-stdio` per HTTP connection. */
 export interface SshTarget {
@@ -220,7 +227,7 @@ function hostKeyRefusal(
       return new SshError(
         'host-key-changed',
         `The host key of ${target.host}:${target.port} has CHANGED: it presented ${print}, but line ${verdict.entry.line} of known_hosts holds another ${verdict.entry.keyType} key. ` +
-          `Someone may be intercepting the connection; not connecting. If the server was reinstalled, remove the old entry (\`ssh-keygen -R '${target.port === 22 ? target.host : `[${target.host}]:${target.port}`}'\`) and add the new one.`,
+          `Someone may be intercepting the connection; not connecting. If the server was reinstalled, remove the old entry (\`ssh-keygen -R '${knownHostsName(target.host, target.port)}'\`) and add the new one.`,
       );
     case 'revoked':
       return new SshError(

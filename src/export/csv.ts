@@ -10,13 +10,12 @@
  */
 import { HISTORY_METRICS } from '../api.ts';
 import { ROLES, type Role } from '../model.ts';
-import type { ExportContainer, ExportPoint, Resolution } from './history.ts';
+import { RESOLUTIONS, type ExportContainer, type ExportPoint, type Resolution } from './history.ts';
 
 const IDENTITY = ['host', 'stack', 'service', 'role', 'name', 'key', 'image'] as const;
 const VALUE_COLUMNS = HISTORY_METRICS.flatMap((m) => [m, `${m}Min`, `${m}Max`]);
 export const CSV_COLUMNS = ['time', 'ts', ...IDENTITY, 'resolution', ...VALUE_COLUMNS] as const;
 
-const RESOLUTIONS: readonly Resolution[] = ['raw', '10s', '1m'];
 const FORMULA_START = /^[=+\-@\t\r']/;
 
 function quote(cell: string): string {

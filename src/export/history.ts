@@ -21,6 +21,8 @@ export const RESOLUTION_WIDTH_MS: Readonly<Record<Resolution, number | null>> = 
   '1m': 60_000,
 };
 
+export const RESOLUTIONS = Object.keys(RESOLUTION_WIDTH_MS) as Resolution[];
+
 type Values = { readonly [M in HistoryMetric]: number | null };
 type Extremes = { readonly [M in HistoryMetric as `${M}Min` | `${M}Max`]?: number | null };
 

@@ -4,7 +4,13 @@
  */
 import { HISTORY_METRICS } from '../api.ts';
 import { ROLES, type Role } from '../model.ts';
-import type { ExportContainer, ExportPoint, HistoryExport, Resolution } from './history.ts';
+import {
+  RESOLUTIONS,
+  type ExportContainer,
+  type ExportPoint,
+  type HistoryExport,
+  type Resolution,
+} from './history.ts';
 
 export const EXPORT_FORMAT = 'dify-monitor.history/1';
 
@@ -55,8 +61,8 @@ function container(value: unknown, where: string): ExportContainer {
   if (!isRecord(value)) throw new JsonExportError(`${where} must be an object`);
   const role = value['role'];
   if (!(ROLES as readonly unknown[]).includes(role)) throw new JsonExportError(`${where}.role is not a role`);
-  const resolution = value['resolution'];
-  if (resolution !== 'raw' && resolution !== '10s' && resolution !== '1m') {
+  const resolution = value['resolution'] as Resolution;
+  if (!RESOLUTIONS.includes(resolution)) {
     throw new JsonExportError(`${where}.resolution must be raw, 10s or 1m`);
   }
   const points = value['points'];

@@ -1,5 +1,5 @@
 /** `dify-monitor export`: a running serve's history for a window, as CSV or JSON, to stdout or a file. */
-import { renameSync, writeFileSync } from 'node:fs';
+import { writeFileAtomic } from '../util/atomic-write.ts';
 import { collectExport, type Selection } from './collect.ts';
 import { toCsv } from './csv.ts';
 import { createHttpApi, serveAddress } from './http-api.ts';
@@ -55,11 +55,9 @@ export async function runExport(options: ExportOptions, io: ExportIo): Promise<n
     io.write(text);
     return 0;
   }
-  // Temp file + rename: an export cut short never replaces a good file with half of one.
-  const temp = `${options.output}.${process.pid}.tmp`;
+  // An export cut short never replaces a good file with half of one; the umask decides who reads it.
   try {
-    writeFileSync(temp, text);
-    renameSync(temp, options.output);
+    writeFileAtomic(options.output, text, 0o666);
   } catch (error) {
     io.error(`cannot write ${options.output}: ${(error as Error).message}\n`);
     return 1;

@@ -69,13 +69,7 @@ export function scanDockerConfig(
       continue;
     }
     const parsed = parseContextMeta(text);
-    let contextName = id;
-    try {
-      const name = (JSON.parse(text) as { Name?: unknown }).Name;
-      if (typeof name === 'string' && name !== '') contextName = name;
-    } catch {
-      // parseContextMeta has said what is wrong.
-    }
+    const contextName = parsed.name ?? id;
     if (!parsed.ok) {
       skipped.push(`context "${contextName}" (${metaFile}): ${parsed.error}`);
       continue;

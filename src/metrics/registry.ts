@@ -119,23 +119,21 @@ export function createMetricsRegistry(read: () => CurrentState): Registry {
     return view;
   };
 
-  for (const metric of CONTAINER_METRICS) {
-    const config = {
-      name: metric.name,
-      help: metric.help,
-      labelNames: CONTAINER_LABELS,
-      registers: [registry],
-    };
-    if (metric.type === 'counter') {
+  /** A gauge or counter prom-client renders from this scrape's reading; nothing carries over. */
+  const collected = <L extends string>(
+    kind: 'gauge' | 'counter',
+    name: string,
+    help: string,
+    labelNames: readonly L[],
+    fill: (put: (labels: Record<L, string>, value: number) => void, view: View) => void,
+  ): void => {
+    const config = { name, help, labelNames, registers: [registry] };
+    if (kind === 'counter') {
       new Counter({
         ...config,
         collect() {
           this.reset();
-          const { containers, state } = current();
-          for (const { sample, labels } of containers) {
-            const value = metric.value(sample, state);
-            if (usable(value)) this.inc(labels, value);
-          }
+          fill((labels, value) => this.inc(labels, value), current());
         },
       });
     } else {
@@ -143,66 +141,67 @@ export function createMetricsRegistry(read: () => CurrentState): Registry {
         ...config,
         collect() {
           this.reset();
-          const { containers, state } = current();
-          for (const { sample, labels } of containers) {
-            const value = metric.value(sample, state);
-            if (usable(value)) this.set(labels, value);
-          }
+          fill((labels, value) => this.set(labels, value), current());
         },
       });
     }
+  };
+
+  for (const metric of CONTAINER_METRICS) {
+    collected(metric.type, metric.name, metric.help, CONTAINER_LABELS, (put, { containers, state }) => {
+      for (const { sample, labels } of containers) {
+        const value = metric.value(sample, state);
+        if (usable(value)) put(labels, value);
+      }
+    });
   }
 
-  new Gauge({
-    name: 'dify_monitor_alert_active',
-    help: "1 while one of Dify Monitor's alert conditions holds (notified, muted or in cooldown).",
-    labelNames: ['rule', 'severity', 'host', 'stack', 'name'],
-    registers: [registry],
-    collect() {
-      this.reset();
-      for (const a of current().state.active) {
-        this.set({ rule: a.rule, severity: a.severity, host: a.host, stack: a.stack ?? '', name: a.name }, 1);
+  collected(
+    'gauge',
+    'dify_monitor_alert_active',
+    "1 while one of Dify Monitor's alert conditions holds (notified, muted or in cooldown).",
+    ['rule', 'severity', 'host', 'stack', 'name'],
+    (put, { state }) => {
+      for (const a of state.active) {
+        put({ rule: a.rule, severity: a.severity, host: a.host, stack: a.stack ?? '', name: a.name }, 1);
       }
     },
-  });
+  );
 
-  new Gauge({
-    name: 'dify_monitor_memory_trend_eta_seconds',
-    help: "Seconds until the container's memory growth reaches its limit, while the memory-trend condition holds.",
-    labelNames: ['host', 'stack', 'name'],
-    registers: [registry],
-    collect() {
-      this.reset();
-      for (const a of current().state.active) {
+  collected(
+    'gauge',
+    'dify_monitor_memory_trend_eta_seconds',
+    "Seconds until the container's memory growth reaches its limit, while the memory-trend condition holds.",
+    ['host', 'stack', 'name'],
+    (put, { state }) => {
+      for (const a of state.active) {
         if (a.rule !== 'memory-trend' || !usable(a.etaSeconds)) continue;
-        this.set({ host: a.host, stack: a.stack ?? '', name: a.name }, a.etaSeconds);
+        put({ host: a.host, stack: a.stack ?? '', name: a.name }, a.etaSeconds);
       }
     },
-  });
+  );
 
-  new Gauge({
-    name: 'machine_memory_bytes',
-    help: "The host's (or Docker VM's) memory in bytes: the limit of a container that has none of its own.",
-    labelNames: ['host'],
-    registers: [registry],
-    collect() {
-      this.reset();
-      for (const h of current().state.hosts) {
-        if (h.state === 'up' && usable(h.memTotalBytes)) this.set({ host: h.host }, h.memTotalBytes);
+  collected(
+    'gauge',
+    'machine_memory_bytes',
+    "The host's (or Docker VM's) memory in bytes: the limit of a container that has none of its own.",
+    ['host'],
+    (put, { state }) => {
+      for (const h of state.hosts) {
+        if (h.state === 'up' && usable(h.memTotalBytes)) put({ host: h.host }, h.memTotalBytes);
       }
     },
-  });
+  );
 
-  new Gauge({
-    name: 'dify_monitor_host_up',
-    help: '1 when the Docker engine of the host answers, 0 while it is connecting or down.',
-    labelNames: ['host'],
-    registers: [registry],
-    collect() {
-      this.reset();
-      for (const h of current().state.hosts) this.set({ host: h.host }, h.state === 'up' ? 1 : 0);
+  collected(
+    'gauge',
+    'dify_monitor_host_up',
+    '1 when the Docker engine of the host answers; 0 while it is connecting, down, auth-failed or tls-failed.',
+    ['host'],
+    (put, { state }) => {
+      for (const h of state.hosts) put({ host: h.host }, h.state === 'up' ? 1 : 0);
     },
-  });
+  );
 
   return registry;
 }

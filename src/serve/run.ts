@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import type { MonitorSource } from '../service/create-monitor.ts';
-import { createMonitorService } from '../service/create-monitor.ts';
+import { createMonitorService, type MonitorServiceOptions } from '../service/create-monitor.ts';
 import type { MonitorService } from '../service/monitor.ts';
 import type { SettingsStore } from '../settings/store.ts';
 import type { Notifier } from '../notify/notifier.ts';
@@ -23,9 +23,16 @@ export interface ServeOptions {
   readonly notifier?: Notifier;
   /** Also serve Prometheus metrics at /metrics. */
   readonly metrics?: boolean;
+  /** A token to require even on loopback, kept across restarts; otherwise one is made off loopback. */
+  readonly token?: string;
+  /** Watching the saved hosts (no `--host`): follow the hosts the page adds, changes or removes. */
+  readonly savedHostCollector?: MonitorServiceOptions['savedHostCollector'];
 }
 
 export interface Serving {
+  /** Where the dashboard is, without the token. */
+  readonly address: string;
+  /** The address a browser can open as it is: with the token, when one is needed. */
   readonly url: string;
   readonly token: string | null;
   readonly service: MonitorService;
@@ -45,7 +52,7 @@ export async function startServe(options: ServeOptions, warn: (text: string) => 
       `The dashboard is not built (missing ${missing.join(', ')} in ${options.rendererDir}); run npm run build.`,
     );
   }
-  const token = isLoopback(options.bind) ? null : newToken();
+  const token = options.token ?? (isLoopback(options.bind) ? null : newToken());
   const service = createMonitorService({
     collectors: options.collectors,
     clock: options.clock,
@@ -53,6 +60,7 @@ export async function startServe(options: ServeOptions, warn: (text: string) => 
     alertLogPath: options.alertLogPath,
     warn,
     ...(options.notifier === undefined ? {} : { notifier: options.notifier }),
+    ...(options.savedHostCollector === undefined ? {} : { savedHostCollector: options.savedHostCollector }),
   });
   const server = createBridgeServer({
     service,
@@ -66,9 +74,10 @@ export async function startServe(options: ServeOptions, warn: (text: string) => 
   });
   const { port } = server.address() as AddressInfo;
   const host = options.bind.includes(':') ? `[${options.bind}]` : options.bind;
-  const url = `http://${host}:${port}/${token === null ? '' : `?token=${token}`}`;
+  const address = `http://${host}:${port}/`;
   return {
-    url,
+    address,
+    url: token === null ? address : `${address}?token=${token}`,
     token,
     service,
     async close() {

@@ -8,6 +8,9 @@ import {
   type EventChannels,
   type HistoryRequest,
   type HistoryResponse,
+  type HostList,
+  type HostTestRequest,
+  type HostTestResult,
   type InvokeChannel,
   type InvokeChannels,
   type MuteRequest,
@@ -16,10 +19,16 @@ import {
 } from '../api.ts';
 import type { CollectorListeners, Mode } from '../collect/collector.ts';
 import { HistoryStore } from '../history/store.ts';
+import { hostChanges, hostsFromPage, hostView, settingsForPage } from '../hosts/page-hosts.ts';
 import { fileReferencesChanged } from '../hosts/saved.ts';
 import type { Notifier } from '../notify/notifier.ts';
 import type { HostState, Sample } from '../model.ts';
-import { applySettingsPatch, type Settings, type SettingsPatch } from '../settings/schema.ts';
+import {
+  applySettingsPatch,
+  type HostSetting,
+  type Settings,
+  type SettingsPatch,
+} from '../settings/schema.ts';
 import type { SettingsStore } from '../settings/store.ts';
 import type { Clock } from '../util/clock.ts';
 import type { CurrentState, MonitorService } from './monitor.ts';
@@ -30,6 +39,8 @@ export interface MonitorSource {
   setMode(mode: Mode): void;
   start(): void;
   stop(): void;
+  /** Stops for good, connections and all: the host was removed from settings. */
+  close?(): void;
   readonly state: HostState;
 }
 
@@ -45,15 +56,26 @@ export interface MonitorServiceOptions {
   readonly warn?: (text: string) => void;
   /** Local time as a Date, for "until tomorrow"; the machine's own by default. */
   readonly localDate?: (ts: number) => Date;
+  /**
+   * Set when the monitor watches the saved hosts (not `--host`): builds the collector for a host
+   * the user added or changed while it runs. Without it, host changes apply at the next start.
+   */
+  readonly savedHostCollector?: (
+    host: HostSetting,
+  ) => Promise<{ ok: true; collector: MonitorSource } | { ok: false; error: string }>;
+  /** How long `hosts:test` waits for an engine; 10 s by default. */
+  readonly hostTestTimeoutMs?: number;
 }
 
 /** "Snooze until tomorrow" ends at this local hour of the next day, when a working day starts. */
 const TOMORROW_HOUR = 8;
+const HOST_TEST_TIMEOUT_MS = 10_000;
 
 type Listener = (payload: never) => void;
 
 export function createMonitorService(options: MonitorServiceOptions): MonitorService {
-  const { clock, collectors } = options;
+  const { clock } = options;
+  const collectors = new Map<MonitorSource, () => void>();
   const warn = options.warn ?? (() => undefined);
   const history = options.history ?? new HistoryStore();
   const localDate = options.localDate ?? ((ts: number) => new Date(ts));
@@ -97,29 +119,33 @@ export function createMonitorService(options: MonitorServiceOptions): MonitorSer
     for (const alert of alerts) emit('monitor:alert', alert);
   }
 
-  const unsubscribers = collectors.map((collector) =>
-    collector.on({
-      round(round) {
-        for (const sample of round.samples) history.add(sample);
-        rounds.set(round.host, round.samples);
-        emit('monitor:round', { host: round.host, ts: round.ts, samples: round.samples });
-        raised(engine.onRound(round.host, round.samples));
-      },
-      host(state) {
-        hosts.set(state.host, state);
-        emit('monitor:host', state);
-        raised(engine.onHost(state));
-      },
-      event(event) {
-        emit('monitor:event', event);
-        raised(engine.onEvent(event));
-      },
-    }),
-  );
+  function attach(collector: MonitorSource): void {
+    collectors.set(
+      collector,
+      collector.on({
+        round(round) {
+          for (const sample of round.samples) history.add(sample);
+          rounds.set(round.host, round.samples);
+          emit('monitor:round', { host: round.host, ts: round.ts, samples: round.samples });
+          raised(engine.onRound(round.host, round.samples));
+        },
+        host(state) {
+          hosts.set(state.host, state);
+          emit('monitor:host', state);
+          raised(engine.onHost(state));
+        },
+        event(event) {
+          emit('monitor:event', event);
+          raised(engine.onEvent(event));
+        },
+      }),
+    );
+  }
+  for (const collector of options.collectors) attach(collector);
 
   function applyMode(): void {
     const mode: Mode = viewers > 0 ? 'fast' : 'tray';
-    for (const collector of collectors) collector.setMode(mode);
+    for (const collector of collectors.keys()) collector.setMode(mode);
   }
 
   function addViewer(): () => void {
@@ -141,7 +167,7 @@ export function createMonitorService(options: MonitorServiceOptions): MonitorSer
 
   function hostStates(): HostState[] {
     const states = new Map<string, HostState>();
-    for (const collector of collectors) states.set(collector.state.host, collector.state);
+    for (const collector of collectors.keys()) states.set(collector.state.host, collector.state);
     for (const [host, state] of hosts) states.set(host, state);
     return [...states.values()];
   }
@@ -152,7 +178,7 @@ export function createMonitorService(options: MonitorServiceOptions): MonitorSer
       hosts: hostStates(),
       samples: [...rounds.values()].flat(),
       alerts: [...engine.log.entries],
-      settings,
+      settings: settingsForPage(settings),
       mutedUntil: mutedUntil(settings),
     };
   }
@@ -172,6 +198,7 @@ export function createMonitorService(options: MonitorServiceOptions): MonitorSer
   }
 
   function save(next: Settings): SettingsResult {
+    const before = options.settings.get().hosts;
     try {
       options.settings.set(next);
     } catch (error) {
@@ -181,12 +208,20 @@ export function createMonitorService(options: MonitorServiceOptions): MonitorSer
       };
     }
     engine.updateSettings(next.alerts);
-    emit('settings:changed', next);
-    return { ok: true, settings: next };
+    followHosts(before, next.hosts);
+    const shown = settingsForPage(next);
+    emit('settings:changed', shown);
+    return { ok: true, settings: shown };
   }
 
   function setSettings(patch: SettingsPatch): SettingsResult {
-    const applied = applySettingsPatch(options.settings.get(), patch);
+    let checked: unknown = patch;
+    if (patch.hosts !== undefined) {
+      const hosts = hostsFromPage(options.settings.get().hosts, patch.hosts);
+      if (!hosts.ok) return hosts;
+      checked = { ...patch, hosts: hosts.hosts };
+    }
+    const applied = applySettingsPatch(options.settings.get(), checked);
     if (applied.ok && fileReferencesChanged(options.settings.get().hosts, applied.settings.hosts)) {
       return {
         ok: false,
@@ -194,6 +229,111 @@ export function createMonitorService(options: MonitorServiceOptions): MonitorSer
       };
     }
     return applied.ok ? save(applied.settings) : applied;
+  }
+
+  /** The collector of each saved host this service watches, by host name. */
+  const savedCollectors = new Map<string, MonitorSource>();
+  for (const host of options.settings.get().hosts) {
+    const watched = [...collectors.keys()].find((c) => c.state.host === host.name);
+    if (watched !== undefined) savedCollectors.set(host.name, watched);
+  }
+  let following: Promise<void> = Promise.resolve();
+
+  function detach(name: string): void {
+    const collector = savedCollectors.get(name);
+    savedCollectors.delete(name);
+    if (collector !== undefined) {
+      collectors.get(collector)?.();
+      collectors.delete(collector);
+      if (collector.close === undefined) collector.stop();
+      else collector.close();
+    }
+    hosts.delete(name);
+    rounds.delete(name);
+    engine.forgetHost(name);
+  }
+
+  async function watchHost(host: HostSetting): Promise<void> {
+    const made = await options.savedHostCollector?.(host);
+    if (made === undefined) return;
+    if (!made.ok) {
+      warn(made.error);
+      return;
+    }
+    const current = options.settings.get().hosts.find((h) => h.name === host.name);
+    if (stopped || savedCollectors.has(host.name) || current?.url !== host.url) {
+      if (made.collector.close === undefined) made.collector.stop();
+      else made.collector.close();
+      return;
+    }
+    savedCollectors.set(host.name, made.collector);
+    attach(made.collector);
+    made.collector.setMode(viewers > 0 ? 'fast' : 'tray');
+    hosts.set(host.name, made.collector.state);
+    emit('monitor:host', made.collector.state);
+    if (!paused) made.collector.start();
+  }
+
+  /** Saved hosts added, changed or removed at runtime are watched, restarted or dropped at once. */
+  function followHosts(before: readonly HostSetting[], after: readonly HostSetting[]): void {
+    if (options.savedHostCollector === undefined) return;
+    const { stop, start } = hostChanges(before, after);
+    for (const name of stop) detach(name);
+    // One change at a time, in order: a quick rename back and forth must end as the settings say.
+    following = following
+      .then(async () => {
+        for (const host of start) await watchHost(host);
+      })
+      .catch((error: unknown) => warn(`Could not watch the changed hosts: ${(error as Error).message}`));
+  }
+
+  function hostList(): HostList {
+    return {
+      hosts: options.settings.get().hosts.map(hostView),
+      live: options.savedHostCollector !== undefined,
+    };
+  }
+
+  async function testHost(request: HostTestRequest): Promise<HostTestResult> {
+    let target: string | HostSetting;
+    if ('name' in request) {
+      const saved = options.settings.get().hosts.find((h) => h.name === request.name);
+      if (saved === undefined)
+        return { ok: false, state: 'down', message: `No saved host is named "${request.name}".` };
+      target = saved;
+    } else {
+      target = request.url;
+    }
+    // Loaded on use: the CLI's hosts module is not every monitor's to pay for at start.
+    const { testHost: connectOnce } = await import('../cli/hosts.ts');
+    const timeoutMs = options.hostTestTimeoutMs ?? HOST_TEST_TIMEOUT_MS;
+    let timer: unknown;
+    // The SSH handshake keeps its own, longer timeout; the page gets an answer in time regardless.
+    const late = new Promise<{ ok: false; state: 'down'; error: string }>((resolve) => {
+      timer = clock.setTimeout(
+        () =>
+          resolve({ ok: false, state: 'down', error: `Timed out: no answer within ${timeoutMs / 1000} s.` }),
+        timeoutMs,
+      );
+    });
+    const result = await Promise.race([connectOnce(target, timeoutMs), late]);
+    clock.clearTimeout(timer);
+    if (!result.ok) {
+      const state = result.state === 'auth-failed' || result.state === 'tls-failed' ? result.state : 'down';
+      return { ok: false, state, message: result.error };
+    }
+    const { engine } = result;
+    return {
+      ok: true,
+      product: engine.product ?? 'Docker',
+      version: engine.version,
+      apiVersion: engine.apiVersion,
+      os: engine.operatingSystem === '' ? engine.os : `${engine.operatingSystem} (${engine.os})`,
+      memTotalBytes: engine.memTotalBytes,
+      cpus: engine.cpus,
+      summary: result.summary,
+      ...(result.warning === undefined ? {} : { warning: result.warning }),
+    };
   }
 
   function tomorrowMorning(now: number): number {
@@ -251,13 +391,17 @@ export function createMonitorService(options: MonitorServiceOptions): MonitorSer
         return setSettings(request as SettingsPatch) as Response;
       case 'alerts:mute':
         return mute(request as MuteRequest) as Response;
+      case 'hosts:list':
+        return hostList() as Response;
+      case 'hosts:test':
+        return (await testHost(request as HostTestRequest)) as Response;
       default:
         throw new Error(`unknown channel ${String(channel)}`);
     }
   }
 
   applyMode();
-  for (const collector of collectors) collector.start();
+  for (const collector of collectors.keys()) collector.start();
 
   return {
     handle,
@@ -278,7 +422,7 @@ export function createMonitorService(options: MonitorServiceOptions): MonitorSer
     setPaused(next) {
       if (next === paused || stopped) return;
       paused = next;
-      for (const collector of collectors) {
+      for (const collector of collectors.keys()) {
         if (paused) collector.stop();
         else collector.start();
       }
@@ -286,8 +430,10 @@ export function createMonitorService(options: MonitorServiceOptions): MonitorSer
     async stop() {
       if (stopped) return;
       stopped = true;
-      for (const unsubscribe of unsubscribers) unsubscribe();
-      for (const collector of collectors) collector.stop();
+      for (const [collector, unsubscribe] of collectors) {
+        unsubscribe();
+        collector.stop();
+      }
       listeners.clear();
     },
   };

@@ -1,17 +1,17 @@
 import type { Reading } from '../model.ts';
 
-/**
- * CPU % as the docker CLI computes it (cli/command/container/stats_helpers.go), where 100 % is
- * one full core. Unlike the CLI, which prints 0 % whenever it cannot tell, this returns null for
- * "unknown" (no earlier reading, counters that went backwards after a restart, no CPU count), so
- * a chart shows a gap rather than a false idle.
- */
 /** The cumulative CPU time of a reading in seconds: Linux counts ns, Windows 100 ns intervals. */
 export function cpuSeconds(reading: Reading): number | null {
   const seconds = reading.cpuTotal / (reading.platform === 'windows' ? 1e7 : 1e9);
   return Number.isFinite(seconds) && seconds >= 0 ? seconds : null;
 }
 
+/**
+ * CPU % as the docker CLI computes it (cli/command/container/stats_helpers.go), where 100 % is
+ * one full core. Unlike the CLI, which prints 0 % whenever it cannot tell, this returns null for
+ * "unknown" (no earlier reading, counters that went backwards after a restart, no CPU count), so
+ * a chart shows a gap rather than a false idle.
+ */
 export function cpuPercent(
   previous: Reading | null,
   current: Reading,

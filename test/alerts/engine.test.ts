@@ -3,6 +3,7 @@ import { describe, it } from 'node:test';
 import { AlertEngine } from '../../src/alerts/engine.ts';
 import { type Alert, type AlertSettings, DEFAULT_ALERT_SETTINGS } from '../../src/alerts/types.ts';
 import type { ContainerEvent, HostState, Role, Sample } from '../../src/model.ts';
+import { makeSample } from '../helpers/samples.ts';
 
 const MiB = 1024 * 1024;
 const GiB = 1024 * MiB;
@@ -39,35 +40,20 @@ class Harness {
   sample(box: Box, memUsageBytes: number | null, extra: Partial<Sample> = {}): Sample {
     const limit = box.limit ?? HOST_MEM;
     const service = box.role;
-    return {
-      type: 'sample',
+    return makeSample({
       ts: this.now,
-      host: 'local',
-      stack: 'docker',
       role: box.role,
       service,
       name: box.name,
       id: `${box.name}-id`,
-      image: 'langgenius/dify-api:1.10.1',
-      state: 'running',
-      health: 'none',
-      cpuPercent: 1,
-      cpuOfLimitPercent: 1,
       memUsageBytes,
       memLimitBytes: limit,
       memLimitSource: box.limit === undefined ? 'host' : 'container',
       memPercent: memUsageBytes === null ? null : (memUsageBytes / limit) * 100,
-      netRxBytes: 0,
-      netTxBytes: 0,
-      blockReadBytes: 0,
-      blockWriteBytes: 0,
       pids: 5,
-      restartCount: 0,
-      oomKilled: false,
-      exitCode: null,
       key: `local/docker/${service}/1`,
       ...extra,
-    };
+    });
   }
 
   round(...samples: Sample[]): Alert[] {
@@ -463,6 +449,27 @@ describe('host down and up', () => {
     const up = h.host('up');
     assert.deepEqual(rules(up), ['host-up:info']);
     assert.equal(item(up, 0).message, 'Docker on local is reachable again');
+  });
+});
+
+describe('a host removed from the settings', () => {
+  it('leaves no active condition behind, and starts afresh if it comes back', () => {
+    const h = new Harness().at(0);
+    h.round(h.sample(WORKER, 1.9 * GiB));
+    h.at(10).host('down');
+    assert.deepEqual(
+      h.engine
+        .active()
+        .map((a) => a.rule)
+        .sort(),
+      ['host-down', 'memory-threshold'],
+    );
+    h.engine.forgetHost('remote-elsewhere');
+    assert.equal(h.engine.active().length, 2, 'another host’s name forgets nothing here');
+    h.engine.forgetHost('local');
+    assert.deepEqual(h.engine.active(), []);
+    h.at(20);
+    assert.deepEqual(rules(h.round(h.sample(WORKER, 1.9 * GiB))), ['memory-threshold:critical']);
   });
 });
 

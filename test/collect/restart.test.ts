@@ -1,6 +1,6 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { copyImage, startExtraDockerd, type ExtraDockerd } from '../helpers/dockerd.ts';
+import { copyImage, startExtraDockerd, startSurvivor, type ExtraDockerd } from '../helpers/dockerd.ts';
 import { startCli, type LiveCli } from '../helpers/cli.ts';
 
 const IMAGE = 'dify-monitor/testbox:latest';
@@ -12,19 +12,7 @@ describe('an engine that dies and comes back mid-watch', { timeout: 120_000 }, (
   before(async () => {
     engine = await startExtraDockerd('restart');
     await copyImage(IMAGE, engine);
-    await engine.docker(
-      'run',
-      '-d',
-      '--name',
-      'survivor',
-      '--network',
-      'none',
-      '--restart',
-      'always',
-      IMAGE,
-      'sleep',
-      '86400',
-    );
+    await startSurvivor(engine, IMAGE, 'dify-monitor.test=restart');
   });
 
   after(async () => {

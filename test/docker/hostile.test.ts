@@ -1,20 +1,20 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer, type Server, type ServerResponse } from 'node:http';
-import { tmpdir } from 'node:os';
+import type { ServerResponse } from 'node:http';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { runCli } from '../helpers/cli.ts';
+import { apiWatchArgs, runCli } from '../helpers/cli.ts';
+import { idOf, jsonRoute, startFakeDaemon, type FakeDaemon, type Handler } from '../helpers/fake-daemon.ts';
 
 /*
- * A real engine never sends these, so this one test speaks Docker's API from a script: the point
- * is what a broken proxy, a half-dead engine or an attacker on DOCKER_HOST can send.
+ * What a broken proxy, a half-dead engine or an attacker on DOCKER_HOST can send: damaged stats
+ * bodies and nonsense in every field the watcher reads.
  */
-const IDS = { truncated: 'a'.repeat(64), endless: 'b'.repeat(64), nonsense: 'c'.repeat(64) };
+const NAMES = ['truncated', 'endless', 'nonsense'] as const;
+type Name = (typeof NAMES)[number];
 
-function inspect(id: string, name: string): object {
+function inspect(name: Name): object {
   return {
-    Id: id,
+    Id: idOf(name),
     Name: `/${name}`,
     Config: { Image: 'hostile', Labels: null, Env: 'not-a-list' },
     State: { Status: 'running', Pid: 0 },
@@ -22,16 +22,16 @@ function inspect(id: string, name: string): object {
   };
 }
 
-function streamStats(res: ServerResponse, id: string): void {
+function streamStats(res: ServerResponse, name: Name): void {
   res.writeHead(200, { 'content-type': 'application/json' });
   const write = (): void => {
     if (res.destroyed) return;
-    if (id === IDS.truncated)
+    if (name === 'truncated')
       res.write(
         '{"read":"2026-11-23T00:00:00Z","cpu_stats":{"cpu_usage":{"total_us\n{"memory_stats":\nnot json at all\n',
       );
-    if (id === IDS.endless) res.write('x'.repeat(256 * 1024));
-    if (id === IDS.nonsense) {
+    if (name === 'endless') res.write('x'.repeat(256 * 1024));
+    if (name === 'nonsense') {
       res.write(
         `${JSON.stringify({
           read: 'yesterday',
@@ -55,53 +55,31 @@ function streamStats(res: ServerResponse, id: string): void {
 }
 
 describe('a hostile engine', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'dm-hostile-'));
-  const socket = join(dir, 'docker.sock');
-  let server: Server;
+  let daemon: FakeDaemon;
 
   before(async () => {
-    server = createServer((req, res) => {
-      const url = req.url ?? '';
-      const json = (body: unknown): void => {
-        res.writeHead(200, { 'content-type': 'application/json' });
-        res.end(JSON.stringify(body));
-      };
-      if (url.startsWith('/_ping')) return res.end('OK');
-      if (url.startsWith('/version')) return json({ Version: 'hostile', ApiVersion: '1.41', Os: 'linux' });
-      if (url.startsWith('/info')) return json({ MemTotal: 'infinite', NCPU: -3, OSType: 'linux' });
-      if (url.startsWith('/events')) return res.writeHead(200).flushHeaders();
-      if (url.startsWith('/containers/json')) return json(Object.values(IDS).map((Id) => ({ Id })));
-      const match = /^\/containers\/([a-z]+)\/(json|stats)/.exec(url);
-      const entry = Object.entries(IDS).find(([, id]) => id === match?.[1]);
-      if (match === null || entry === undefined)
-        return res.writeHead(404).end('{"message":"no such container"}');
-      if (match[2] === 'json') return json(inspect(entry[1], entry[0]));
-      return streamStats(res, entry[1]);
+    daemon = await startFakeDaemon({
+      containers: NAMES,
+      routes: {
+        version: jsonRoute({ Version: 'hostile', ApiVersion: '1.41', Os: 'linux' }),
+        info: jsonRoute({ MemTotal: 'infinite', NCPU: -3, OSType: 'linux' }),
+        ...Object.fromEntries(
+          NAMES.flatMap((name): [string, Handler][] => [
+            [`inspect:${name}`, jsonRoute(inspect(name))],
+            [`stats:${name}`, (_req, res) => streamStats(res, name)],
+          ]),
+        ),
+      },
     });
-    await new Promise<void>((resolve) => server.listen(socket, resolve));
   });
 
   after(async () => {
-    server.closeAllConnections();
-    await new Promise((r) => server.close(r));
-    rmSync(dir, { recursive: true, force: true });
+    await daemon.close();
   });
 
   it('cannot crash the watcher or make it print NaN', async () => {
     const run = await runCli(
-      [
-        'watch',
-        '--json',
-        '--all',
-        '--source',
-        'api',
-        '--interval',
-        '500ms',
-        '--alert-log',
-        join(dir, 'alerts.json'),
-        '--host',
-        `unix://${socket}`,
-      ],
+      apiWatchArgs({ hosts: [daemon.url], alertLog: join(daemon.dir, 'alerts.json') }),
       5000,
     );
     assert.equal(run.code, 0, `stopped by our SIGTERM, not by a crash (stderr: ${run.stderr})`);
@@ -110,7 +88,7 @@ describe('a hostile engine', () => {
     assert.doesNotMatch(run.stdout, /NaN|Infinity/);
     assert.doesNotMatch(run.stderr, /\n\s+at /, 'no stack trace');
     const samples = run.lines.filter((l) => l['type'] === 'sample');
-    for (const name of Object.keys(IDS)) {
+    for (const name of NAMES) {
       const mine = samples.filter((s) => s['name'] === name);
       assert.ok(mine.length > 0, `${name} is listed`);
       for (const s of mine) {

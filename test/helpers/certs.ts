@@ -21,6 +21,9 @@ export interface TestPki {
   readonly otherClient: Pem;
 }
 
+/** A fresh P-256 key, unencrypted: what `openssl req` makes beside each certificate. */
+const NEW_KEY = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes'];
+
 async function openssl(...args: string[]): Promise<void> {
   await exec('openssl', args);
 }
@@ -30,11 +33,7 @@ async function newCa(dir: string, name: string): Promise<Pem> {
   await openssl(
     'req',
     '-x509',
-    '-newkey',
-    'ec',
-    '-pkeyopt',
-    'ec_paramgen_curve:prime256v1',
-    '-nodes',
+    ...NEW_KEY,
     '-keyout',
     pem.key,
     '-out',
@@ -52,20 +51,7 @@ async function issue(dir: string, name: string, ca: Pem, extensions: string): Pr
   const csr = join(dir, `${name}.csr`);
   const ext = join(dir, `${name}.ext`);
   writeFileSync(ext, extensions);
-  await openssl(
-    'req',
-    '-newkey',
-    'ec',
-    '-pkeyopt',
-    'ec_paramgen_curve:prime256v1',
-    '-nodes',
-    '-keyout',
-    pem.key,
-    '-out',
-    csr,
-    '-subj',
-    `/CN=${name}`,
-  );
+  await openssl('req', ...NEW_KEY, '-keyout', pem.key, '-out', csr, '-subj', `/CN=${name}`);
   await openssl(
     'x509',
     '-req',

@@ -11,6 +11,30 @@ export interface CliRun {
   readonly lines: Record<string, unknown>[];
 }
 
+/**
+ * `watch --json --all` through the engine API every 500 ms: how the fake, hostile and faulty
+ * engines are watched, where the cgroup files would bypass what they send.
+ */
+export function apiWatchArgs(options: {
+  readonly hosts: readonly string[];
+  readonly alertLog: string;
+  readonly timeout?: string;
+}): string[] {
+  return [
+    'watch',
+    '--json',
+    '--all',
+    '--source',
+    'api',
+    '--interval',
+    '500ms',
+    ...(options.timeout === undefined ? [] : ['--timeout', options.timeout]),
+    '--alert-log',
+    options.alertLog,
+    ...options.hosts.flatMap((host) => ['--host', host]),
+  ];
+}
+
 /** Runs `dify-monitor …` to completion (or until `timeoutMs`, then SIGTERM) and parses JSON lines. */
 export function runCli(
   args: readonly string[],

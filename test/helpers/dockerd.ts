@@ -126,15 +126,24 @@ export async function copyImage(image: string, target: ExtraDockerd): Promise<vo
   await exec('sh', ['-c', `docker save ${image} | docker -H unix://${target.socket} load -q`]);
 }
 
-/** A TCP port nobody listens on right now. */
-export async function freePort(): Promise<number> {
-  const { createServer } = await import('node:net');
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
+/**
+ * A labelled container named `survivor` that idles and comes back with the engine
+ * (`--restart always`), so that a test can tell samples resumed after a fault.
+ */
+export async function startSurvivor(engine: ExtraDockerd, image: string, label: string): Promise<void> {
+  await engine.docker(
+    'run',
+    '-d',
+    '--name',
+    'survivor',
+    '--label',
+    label,
+    '--network',
+    'none',
+    '--restart',
+    'always',
+    image,
+    'sleep',
+    '86400',
+  );
 }

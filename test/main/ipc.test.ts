@@ -88,6 +88,10 @@ describe('IPC', () => {
       ['alerts:mute', { scope: 'all', forMs: -1 }, /forMs/],
       ['alerts:mute', { scope: 'everything' }, /scope/],
       ['alerts:mute', null, /mute request/],
+      ['hosts:test', { url: 'unix:///var/run/docker.sock' }, /unix:\/\/ sockets are local files/],
+      ['hosts:test', { url: 'ssh://root@host;reboot' }, /characters/],
+      ['hosts:test', { name: 'lab', identityFile: '/etc/shadow' }, /expects \{ name \}/],
+      ['hosts:list', { all: true }, /takes no payload/],
     ];
     for (const [channel, payload, message] of bad) {
       await assert.rejects(invoke(channel, payload), message, `${channel} ${JSON.stringify(payload)}`);

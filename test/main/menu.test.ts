@@ -68,6 +68,14 @@ describe('tray menu', () => {
     assert.equal(hostLevel('loc', new Map([['local/docker', 'critical']])), null);
   });
 
+  it('says which hosts refused our credentials or certificates, rather than OK', () => {
+    const { actions } = recorder();
+    const hosts = [hostState('staging', 'auth-failed'), hostState('build', 'tls-failed')];
+    const labels = trayMenuTemplate({ ...base, hosts }, actions).map((i) => i.label);
+    assert.ok(labels.includes('staging: authentication failed'), String(labels));
+    assert.ok(labels.includes('build: TLS failed'), String(labels));
+  });
+
   it('calls the action behind every item', () => {
     const { calls, actions } = recorder();
     const items = trayMenuTemplate(base, actions);

@@ -179,6 +179,9 @@ describe('secrets', () => {
       'monitor:visible': { visible: true },
       'settings:set': { hosts: [{ name: 'prod', url: 'ssh://me@prod' }] },
       'alerts:mute': { scope: 'all', forMs: 60_000 },
+      'hosts:list': null,
+      // A closed port on this machine: the answer is an error at once, and must not carry secrets either.
+      'hosts:test': { url: 'tcp://127.0.0.1:1' },
     };
     const answers: unknown[] = [];
     for (const channel of INVOKE_CHANNELS) {

@@ -131,6 +131,16 @@ describe('tray state', () => {
     await h.service.stop();
   });
 
+  it('counts a host whose key or certificate was refused as unreachable', async () => {
+    const h = harness();
+    const { tray, tc } = controller(h);
+    h.collector.host(hostState('local', 'tls-failed'));
+    await tc.refresh();
+    assert.equal(tray.images.at(-1), 'icon:disconnected');
+    assert.equal(tray.tooltips.at(-1), 'Dify · Docker unreachable');
+    await h.service.stop();
+  });
+
   it('writes the tooltip the issue describes, and keeps it under Windows’ 127 characters', () => {
     const alerts: Alert[] = [];
     const summary = summarize({

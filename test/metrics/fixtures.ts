@@ -1,23 +1,17 @@
 import type { HostState, Sample } from '../../src/model.ts';
+import { makeHostState, makeSample } from '../helpers/samples.ts';
 
 export const MiB = 1024 * 1024;
 export const T0 = Date.UTC(2025, 10, 23, 12, 0, 0);
 
-/** A running container's sample; `extra` overrides any field. */
+/** A running container's sample with every exported counter set; `extra` overrides any field. */
 export function sample(name: string, extra: Partial<Sample> = {}): Sample {
   const service = name.replace(/^docker-|-1$/g, '');
-  return {
-    type: 'sample',
+  return makeSample({
     ts: T0,
-    host: 'local',
-    stack: 'docker',
-    role: 'api',
     service,
     name,
     id: `${name}-id`,
-    image: 'langgenius/dify-api:1.10.1',
-    state: 'running',
-    health: 'none',
     cpuPercent: 12.5,
     cpuSeconds: 42.25,
     cpuOfLimitPercent: 6.25,
@@ -31,22 +25,11 @@ export function sample(name: string, extra: Partial<Sample> = {}): Sample {
     blockWriteBytes: 4000,
     pids: 7,
     restartCount: 2,
-    oomKilled: false,
-    exitCode: null,
     key: `local/docker/${service}/1`,
     ...extra,
-  };
+  });
 }
 
 export function host(name: string, state: HostState['state'], memTotalBytes = 8192 * MiB): HostState {
-  return {
-    type: 'host',
-    ts: T0,
-    host: name,
-    state,
-    message: state,
-    endpoint: 'unix:///var/run/docker.sock',
-    reason: 'test',
-    memTotalBytes,
-  };
+  return makeHostState(name, state, { ts: T0, memTotalBytes });
 }

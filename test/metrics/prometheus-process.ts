@@ -1,9 +1,9 @@
 /** A real Prometheus (Debian's package), in a temp dir of its own, scraping what the test names. */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { freePort } from '../helpers/free-port.ts';
 
 export const PROMETHEUS = '/usr/bin/prometheus';
 
@@ -13,17 +13,6 @@ export interface PrometheusProcess {
   query(expr: string): Promise<{ metric: Record<string, string>; value: [number, string] }[]>;
   api(path: string): Promise<unknown>;
   stop(): Promise<void>;
-}
-
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 export async function startPrometheus(options: {

@@ -9,7 +9,8 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { servicesOf } from '../stack/layouts.ts';
 import { startStack, type StandInStack } from '../stack/stack.ts';
-import { copyImage, freePort, startExtraDockerd, type ExtraDockerd } from '../helpers/dockerd.ts';
+import { copyImage, startExtraDockerd, type ExtraDockerd } from '../helpers/dockerd.ts';
+import { freePort } from '../helpers/free-port.ts';
 import { makeTestPki, type TestPki } from '../helpers/certs.ts';
 import { CLI } from '../helpers/cli.ts';
 

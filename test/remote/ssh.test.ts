@@ -29,21 +29,29 @@ describe('a remote engine over ssh://', { timeout: 300_000 }, () => {
 
   const url = (): string => `ssh://${sshd.user}@127.0.0.1:${sshd.port}`;
 
+  /** `hosts add <name> ssh://…` with the given known_hosts, and a key file unless the agent is to be used. */
+  const addSshHost = (
+    name: string,
+    knownHosts: string,
+    identity: string | null = sshd.clientKey,
+    settingsPath = settings.path,
+  ) =>
+    hostsCli([
+      'add',
+      name,
+      url(),
+      ...(identity === null ? [] : ['--identity', identity]),
+      '--known-hosts',
+      knownHosts,
+      '--settings',
+      settingsPath,
+    ]);
+
   it('streams the stack through `docker system dial-stdio`, the host key checked against a hashed known_hosts', async () => {
     const knownHosts = sshd.writeKnownHosts('known_hosts', [sshd.knownHostsLine]);
     await hashKnownHosts(knownHosts);
     assert.match(readFileSync(knownHosts, 'utf8'), /^\|1\|/, 'the entry is hashed');
-    const add = await hostsCli([
-      'add',
-      'over-ssh',
-      url(),
-      '--identity',
-      sshd.clientKey,
-      '--known-hosts',
-      knownHosts,
-      '--settings',
-      settings.path,
-    ]);
+    const add = await addSshHost('over-ssh', knownHosts);
     assert.equal(add.code, 0, add.stderr);
     const test = await hostsCli(['test', 'over-ssh', '--settings', settings.path]);
     assert.equal(test.code, 0, test.stderr);
@@ -85,15 +93,7 @@ describe('a remote engine over ssh://', { timeout: 300_000 }, () => {
     const agent = await startSshAgent(sshd.dir, sshd.clientKey);
     try {
       const knownHosts = sshd.writeKnownHosts('known_hosts_agent', [sshd.knownHostsLine]);
-      const add = await hostsCli([
-        'add',
-        'by-agent',
-        url(),
-        '--known-hosts',
-        knownHosts,
-        '--settings',
-        settings.path,
-      ]);
+      const add = await addSshHost('by-agent', knownHosts, null);
       assert.equal(add.code, 0, add.stderr);
       const test = await hostsCli(['test', 'by-agent', '--settings', settings.path], {
         ...process.env,
@@ -108,17 +108,7 @@ describe('a remote engine over ssh://', { timeout: 300_000 }, () => {
 
   it('refuses an unknown host key, naming its SHA256 fingerprint and how to add it', async () => {
     const knownHosts = sshd.writeKnownHosts('known_hosts_other', ['[127.0.0.1]:1 ' + sshd.hostPublicKey]);
-    await hostsCli([
-      'add',
-      'unknown-key',
-      url(),
-      '--identity',
-      sshd.clientKey,
-      '--known-hosts',
-      knownHosts,
-      '--settings',
-      settings.path,
-    ]);
+    await addSshHost('unknown-key', knownHosts);
     const test = await hostsCli(['test', 'unknown-key', '--settings', settings.path]);
     assert.equal(test.code, 1);
     const expected = await sshFingerprint(`${sshd.dir}/host_key.pub`);
@@ -131,17 +121,7 @@ describe('a remote engine over ssh://', { timeout: 300_000 }, () => {
   it('refuses a changed host key', async () => {
     const other = readFileSync(`${sshd.dir}/stranger_key.pub`, 'utf8').split(' ').slice(0, 2).join(' ');
     const knownHosts = sshd.writeKnownHosts('known_hosts_changed', [`[127.0.0.1]:${sshd.port} ${other}`]);
-    await hostsCli([
-      'add',
-      'changed-key',
-      url(),
-      '--identity',
-      sshd.clientKey,
-      '--known-hosts',
-      knownHosts,
-      '--settings',
-      settings.path,
-    ]);
+    await addSshHost('changed-key', knownHosts);
     const test = await hostsCli(['test', 'changed-key', '--settings', settings.path]);
     assert.equal(test.code, 1);
     assert.match(test.stderr, /auth-failed: The host key of 127\.0\.0\.1:\d+ has CHANGED/);
@@ -150,17 +130,7 @@ describe('a remote engine over ssh://', { timeout: 300_000 }, () => {
 
   it('gives auth-failed for a key the server does not accept', async () => {
     const knownHosts = sshd.writeKnownHosts('known_hosts_wrong_key', [sshd.knownHostsLine]);
-    await hostsCli([
-      'add',
-      'wrong-key',
-      url(),
-      '--identity',
-      sshd.strangerKey,
-      '--known-hosts',
-      knownHosts,
-      '--settings',
-      settings.path,
-    ]);
+    await addSshHost('wrong-key', knownHosts, sshd.strangerKey);
     const test = await hostsCli(['test', 'wrong-key', '--settings', settings.path], {
       ...process.env,
       SSH_AUTH_SOCK: '',
@@ -174,17 +144,7 @@ describe('a remote engine over ssh://', { timeout: 300_000 }, () => {
     // The collector sorts it the same way, and backs off for long: retrying will not help soon.
     const only = tempSettings('dm-ssh-wrong');
     try {
-      await hostsCli([
-        'add',
-        'wrong-key',
-        url(),
-        '--identity',
-        sshd.strangerKey,
-        '--known-hosts',
-        knownHosts,
-        '--settings',
-        only.path,
-      ]);
+      await addSshHost('wrong-key', knownHosts, sshd.strangerKey, only.path);
       const run = await runCli(['watch', '--once', '--json', '--settings', only.path], 60_000, {
         ...process.env,
         SSH_AUTH_SOCK: '',

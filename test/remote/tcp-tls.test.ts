@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { spawn } from 'node:child_process';
 import { startCli, runCli, type LiveCli } from '../helpers/cli.ts';
+import { removeAll, startOther } from '../stack/stack.ts';
 import {
   SERVICES,
   hostsCli,
@@ -45,6 +46,7 @@ describe('remote engines over plain TCP and TLS', { timeout: 900_000 }, () => {
 
   after(async () => {
     await watch?.stop();
+    await removeAll(TAG);
     await Promise.all([plain?.dockerd.remove(), secure?.dockerd.remove()]);
     settings.remove();
     broken.remove();
@@ -171,6 +173,7 @@ describe('remote engines over plain TCP and TLS', { timeout: 900_000 }, () => {
     }
 
     // The collector sorts them the same way; the local engine keeps being watched meanwhile.
+    const local = await startOther(TAG);
     const run = await runCli(['watch', '--once', '--json', '--all', '--settings', broken.path], 60_000);
     assert.equal(run.code, 2, 'a saved host that failed makes --once exit 2');
     for (const name of ['wrong-ca', 'wrong-client', 'wrong-name', 'tls-to-plain']) {
@@ -184,7 +187,9 @@ describe('remote engines over plain TCP and TLS', { timeout: 900_000 }, () => {
       const failed = states.find((l) => l['state'] === 'tls-failed') as Line;
       assert.ok(Number(failed['retryInMs']) >= 60_000, 'TLS failures back off for a minute or more');
     }
-    assert.ok(run.lines.some((l) => l['type'] === 'sample' && l['host'] === 'local'));
+    assert.ok(
+      run.lines.some((l) => l['type'] === 'sample' && l['host'] === 'local' && l['name'] === local.name),
+    );
   });
 
   it('streams both stacks called docker at once, apart by host; a killed engine goes down alone and recovers', async () => {

@@ -5,107 +5,33 @@ import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import type { Alert } from '../../src/alerts/types.ts';
 import type { DesktopNotification } from '../../src/notify/notifier.ts';
-import type { CollectorListeners, Mode, Round } from '../../src/collect/collector.ts';
 import type { HostState, Sample } from '../../src/model.ts';
-import { createMonitorService, type MonitorSource } from '../../src/service/create-monitor.ts';
+import { createMonitorService } from '../../src/service/create-monitor.ts';
 import { DEFAULT_SETTINGS } from '../../src/settings/schema.ts';
 import { memorySettingsStore } from '../../src/settings/store.ts';
-import type { Clock } from '../../src/util/clock.ts';
+import { FakeCollector, fakeClock } from '../helpers/fake-collector.ts';
+import { makeSample } from '../helpers/samples.ts';
 
 const MIB = 1024 * 1024;
 const dir = mkdtempSync(join(tmpdir(), 'dm-service-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
 
-class FakeCollector implements MonitorSource {
-  readonly modes: Mode[] = [];
-  started = 0;
-  stopped = 0;
-  readonly #listeners: CollectorListeners[] = [];
-  state: HostState;
-
-  constructor(host: string) {
-    this.state = {
-      type: 'host',
-      ts: 0,
-      host,
-      state: 'connecting',
-      message: 'Connecting',
-      endpoint: 'unix:///x',
-      reason: 'test',
-    };
-  }
-
-  on(listeners: CollectorListeners): () => void {
-    this.#listeners.push(listeners);
-    return () => this.#listeners.splice(this.#listeners.indexOf(listeners), 1);
-  }
-  setMode(mode: Mode): void {
-    this.modes.push(mode);
-  }
-  start(): void {
-    this.started++;
-  }
-  stop(): void {
-    this.stopped++;
-  }
-  host(state: HostState): void {
-    this.state = state;
-    for (const l of this.#listeners) l.host?.(state);
-  }
-  round(round: Round): void {
-    for (const l of this.#listeners) l.round?.(round);
-  }
-  get lastMode(): Mode | undefined {
-    return this.modes.at(-1);
-  }
-}
-
-function fakeClock(start = 1_700_000_000_000): Clock & { advance(ms: number): void } {
-  let now = start;
-  return {
-    now: () => now,
-    setTimeout: () => null,
-    clearTimeout: () => undefined,
-    advance(ms) {
-      now += ms;
-    },
-  };
-}
-
 function sample(ts: number, memUsageBytes: number, over: Partial<Sample> = {}): Sample {
-  return {
-    type: 'sample',
+  return makeSample({
     ts,
-    host: 'local',
-    stack: 'docker',
     role: 'worker',
     service: 'worker',
     name: 'docker-worker-1',
     id: 'abc',
-    image: 'langgenius/dify-api:1.10.1',
-    state: 'running',
-    health: 'none',
     cpuPercent: 5,
     cpuOfLimitPercent: 2.5,
     memUsageBytes,
     memLimitBytes: 100 * MIB,
     memLimitSource: 'container',
     memPercent: (memUsageBytes / (100 * MIB)) * 100,
-    netRxBytes: 0,
-    netTxBytes: 0,
-    blockReadBytes: 0,
-    blockWriteBytes: 0,
-    pids: 3,
-    restartCount: 0,
-    oomKilled: false,
-    exitCode: null,
     key: 'local/docker/worker/1',
     ...over,
-  };
-}
-
-function roundOf(ts: number, samples: Sample[]): Round {
-  return { host: 'local', ts, samples, fresh: samples.length, running: samples.length, durationMs: 1 };
+  });
 }
 
 function setup(extra: { alertLogPath?: string; notified?: DesktopNotification[] } = {}) {
@@ -170,7 +96,7 @@ describe('createMonitorService', () => {
     collector.host(up);
     for (let i = 0; i < 5; i++) {
       clock.advance(1000);
-      collector.round(roundOf(clock.now(), [sample(clock.now(), (10 + i) * MIB)]));
+      collector.round(clock.now(), [sample(clock.now(), (10 + i) * MIB)]);
     }
     assert.equal(rounds.length, 5);
     assert.deepEqual(hosts, [up]);
@@ -199,7 +125,7 @@ describe('createMonitorService', () => {
     const pushed: Alert[] = [];
     service.on('monitor:alert', (a) => pushed.push(a));
     clock.advance(1000);
-    collector.round(roundOf(clock.now(), [sample(clock.now(), 95 * MIB)]));
+    collector.round(clock.now(), [sample(clock.now(), 95 * MIB)]);
     assert.equal(pushed.length, 1);
     assert.equal(pushed[0]?.rule, 'memory-threshold');
     assert.equal(pushed[0]?.severity, 'critical');
@@ -225,7 +151,7 @@ describe('createMonitorService', () => {
     assert.equal(settings.get().alerts.memory.warningPercent, 40);
     assert.equal(changed.length, 1);
     clock.advance(1000);
-    collector.round(roundOf(clock.now(), [sample(clock.now(), 50 * MIB)]));
+    collector.round(clock.now(), [sample(clock.now(), 50 * MIB)]);
     assert.equal(alerts[0]?.severity, 'warning', '50 % is over the new 40 % line');
   });
 
@@ -259,7 +185,7 @@ describe('createMonitorService', () => {
     assert.equal(forHour.mutedUntil, clock.now() + 3_600_000);
     assert.equal(settings.get().alerts.muteUntil, clock.now() + 3_600_000);
     clock.advance(1000);
-    collector.round(roundOf(clock.now(), [sample(clock.now(), 95 * MIB)]));
+    collector.round(clock.now(), [sample(clock.now(), 95 * MIB)]);
     assert.equal(notified.length, 0, 'a muted alert is logged, not notified');
     assert.equal((await service.handle('monitor:snapshot', null)).alerts[0]?.muted, true);
 
@@ -306,9 +232,9 @@ describe('createMonitorService', () => {
       throw new Error('gone');
     });
     const off = service.on('monitor:round', (r) => got.push(r.ts));
-    collector.round(roundOf(1, [sample(1, MIB)]));
+    collector.round(1, [sample(1, MIB)]);
     off();
-    collector.round(roundOf(2, [sample(2, MIB)]));
+    collector.round(2, [sample(2, MIB)]);
     assert.deepEqual(got, [1]);
     assert.match(warnings[0] ?? '', /monitor:round listener failed: gone/);
     await service.stop();

@@ -4,8 +4,8 @@ import { rmSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { after, before, describe, it } from 'node:test';
-import { startCli, type LiveCli } from '../helpers/cli.ts';
-import { copyImage, startExtraDockerd, type ExtraDockerd } from '../helpers/dockerd.ts';
+import { apiWatchArgs, startCli, type LiveCli } from '../helpers/cli.ts';
+import { copyImage, startExtraDockerd, startSurvivor, type ExtraDockerd } from '../helpers/dockerd.ts';
 
 /*
  * Faults a laptop's engine goes through, on a throw-away second dockerd (never the main one):
@@ -47,21 +47,7 @@ describe('engine faults', { timeout: 115_000 }, () => {
     await removeNamespace();
     engine = await startExtraDockerd(local());
     await copyImage(IMAGE, engine);
-    await engine.docker(
-      'run',
-      '-d',
-      '--name',
-      'survivor',
-      '--label',
-      'dify-monitor.test=soak',
-      '--network',
-      'none',
-      '--restart',
-      'always',
-      IMAGE,
-      'sleep',
-      '86400',
-    );
+    await startSurvivor(engine, IMAGE, 'dify-monitor.test=soak');
     // The "remote" engine: the same dockerd, reachable only from inside a namespace over a veth pair.
     await ip('netns', 'add', NS);
     await ip('link', 'add', HOST_SIDE, 'type', 'veth', 'peer', 'name', NS_SIDE);
@@ -78,23 +64,9 @@ describe('engine faults', { timeout: 115_000 }, () => {
     );
     proxy = relay;
     await new Promise((resolve) => relay.stdout?.once('data', resolve));
-    cli = startCli([
-      'watch',
-      '--json',
-      '--all',
-      '--source',
-      'api',
-      '--interval',
-      '500ms',
-      '--timeout',
-      '2s',
-      '--alert-log',
-      `${engine.dir}/alerts.json`,
-      '--host',
-      engine.url,
-      '--host',
-      remote,
-    ]);
+    cli = startCli(
+      apiWatchArgs({ hosts: [engine.url, remote], alertLog: `${engine.dir}/alerts.json`, timeout: '2s' }),
+    );
     for (const host of [engine.url, remote]) await cli.waitFor(survivorSample(host, -1), 30_000);
   });
 

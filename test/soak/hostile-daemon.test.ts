@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { runCli, startCli, type LiveCli } from '../helpers/cli.ts';
+import { apiWatchArgs, runCli, startCli, type LiveCli } from '../helpers/cli.ts';
 import {
   dripFeed,
   healthyStats,
@@ -11,7 +11,7 @@ import {
   startFakeDaemon,
   statsBody,
   type FakeDaemon,
-} from './fake-daemon.ts';
+} from '../helpers/fake-daemon.ts';
 
 /*
  * What a broken proxy, a half-dead engine or an attacker on DOCKER_HOST can send, against the
@@ -43,20 +43,13 @@ function streamHugeLine(res: ServerResponse, bytes: number, prefix: string): Pro
 }
 
 function watch(daemons: readonly FakeDaemon[]): LiveCli {
-  return startCli([
-    'watch',
-    '--json',
-    '--all',
-    '--source',
-    'api',
-    '--interval',
-    '500ms',
-    '--timeout',
-    '2s',
-    '--alert-log',
-    join(daemons[0]?.dir ?? '/tmp', 'alerts.json'),
-    ...daemons.flatMap((d) => ['--host', d.url]),
-  ]);
+  return startCli(
+    apiWatchArgs({
+      hosts: daemons.map((d) => d.url),
+      alertLog: join(daemons[0]?.dir ?? '/tmp', 'alerts.json'),
+      timeout: '2s',
+    }),
+  );
 }
 
 /** Every line the watcher printed, checked for what a user must never see. */

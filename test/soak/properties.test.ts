@@ -9,6 +9,7 @@ import type { Alert } from '../../src/alerts/types.ts';
 import type { ContainerEvent, HostState, Reading, Sample } from '../../src/model.ts';
 import { readingFromPrecpu, readingFromStats } from '../../src/stats/reading.ts';
 import { computeUsage } from '../../src/stats/usage.ts';
+import { makeSample } from '../helpers/samples.ts';
 
 /*
  * Property-based checks over the two places where outside numbers become what a user reads: the
@@ -195,8 +196,7 @@ const stepArb: fc.Arbitrary<Step> = fc.oneof(
 );
 
 function sampleOf(ts: number, s: Extract<Step, { kind: 'round' }>['samples'][number]): Sample {
-  return {
-    type: 'sample',
+  return makeSample({
     ts,
     host: 'h',
     stack: 'dify',
@@ -206,7 +206,6 @@ function sampleOf(ts: number, s: Extract<Step, { kind: 'round' }>['samples'][num
     id: `id${s.n}`,
     image: 'langgenius/dify-api',
     state: s.state,
-    health: 'none',
     cpuPercent: s.cpu,
     cpuOfLimitPercent: s.cpu,
     memUsageBytes: s.mem,
@@ -218,11 +217,8 @@ function sampleOf(ts: number, s: Extract<Step, { kind: 'round' }>['samples'][num
     blockReadBytes: null,
     blockWriteBytes: null,
     pids: null,
-    restartCount: 0,
-    oomKilled: false,
-    exitCode: null,
     key: `h/dify/svc${s.n}/1`,
-  };
+  });
 }
 
 function run(engine: AlertEngine, clock: { t: number }, steps: readonly Step[]): Alert[] {

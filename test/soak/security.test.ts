@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { runCli } from '../helpers/cli.ts';
 import { startServe, type ServeProcess } from '../e2e/serve-process.ts';
-import { inspectBody, startFakeDaemon, statsBody, type FakeDaemon } from './fake-daemon.ts';
+import { inspectBody, startFakeDaemon, statsBody, type FakeDaemon } from '../helpers/fake-daemon.ts';
 
 /*
  * What test/serve/server.test.ts (token, Host check, CSP header) and test/e2e/hostile-bridge.test.ts

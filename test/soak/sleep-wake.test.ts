@@ -4,6 +4,7 @@ import { AlertEngine } from '../../src/alerts/engine.ts';
 import type { Alert } from '../../src/alerts/types.ts';
 import type { Sample } from '../../src/model.ts';
 import { GAP_STEPS, gapBefore, typicalStep, withGaps, type GapPoint } from '../../renderer/gaps.ts';
+import { makeSample } from '../helpers/samples.ts';
 
 /*
  * A laptop that sleeps stops every timer and every sample, then wakes with the clock hours ahead.
@@ -14,34 +15,22 @@ const GiB = 1024 ** 3;
 const START = 1_763_866_800_000;
 
 function sample(ts: number, name: string, memUsageBytes: number): Sample {
-  return {
-    type: 'sample',
+  return makeSample({
     ts,
-    host: 'local',
     stack: 'dify',
     role: 'worker',
     service: name,
     name: `dify-${name}-1`,
     id: `id-${name}`,
-    image: 'langgenius/dify-api:1.10.1',
-    state: 'running',
-    health: 'none',
     cpuPercent: 3,
     cpuOfLimitPercent: 1.5,
     memUsageBytes,
     memLimitBytes: GiB,
     memLimitSource: 'container',
     memPercent: (memUsageBytes / GiB) * 100,
-    netRxBytes: 0,
-    netTxBytes: 0,
-    blockReadBytes: 0,
-    blockWriteBytes: 0,
     pids: 5,
-    restartCount: 0,
-    oomKilled: false,
-    exitCode: null,
     key: `local/dify/${name}/1`,
-  };
+  });
 }
 
 /** Drives an engine a second at a time; `levels` gives each container's memory at that moment. */

@@ -33,6 +33,11 @@ function json(res: ServerResponse, body: unknown): void {
   res.end(JSON.stringify(body));
 }
 
+/** A route that answers `body` as JSON, for overriding what the engine says about itself. */
+export function jsonRoute(body: unknown): Handler {
+  return (_req, res) => json(res, body);
+}
+
 /** A Linux stats body with plausible numbers; `n` moves the counters forward. */
 export function statsBody(n: number): object {
   return {
