@@ -66,6 +66,63 @@ describe('the watched set follows engine events', { timeout: 90_000 }, () => {
     );
   });
 
+  it('a container removed while a round is read is not sampled after its destroy', async () => {
+    const ids = await Promise.all(
+      Array.from({ length: 12 }, (_, n) =>
+        docker(
+          'run',
+          '-d',
+          '--name',
+          `dm-ev-churn-${n}`,
+          '--label',
+          LABEL,
+          '--network',
+          'none',
+          'dify-monitor/testbox:latest',
+          'sleep',
+          '600',
+        ),
+      ),
+    );
+    // The API source reads each container for a while; removals land inside those reads.
+    const live = startCli([
+      'watch',
+      '--json',
+      '--all',
+      '--source',
+      'api',
+      '--interval',
+      '250ms',
+      '--alert-log',
+      '/tmp/dm-events-churn.json',
+    ]);
+    try {
+      for (const id of ids) {
+        await live.waitFor((l) => l['type'] === 'sample' && l['id'] === id, 20_000);
+      }
+      for (const id of ids) {
+        await docker('rm', '-f', id);
+        await new Promise((r) => setTimeout(r, 150));
+      }
+      const lastDestroy = await live.waitFor(
+        (l) => l['type'] === 'event' && l['action'] === 'destroy' && l['id'] === ids.at(-1),
+        10_000,
+      );
+      const from = live.lines.indexOf(lastDestroy);
+      await live.waitFor((l) => l['type'] === 'round' && live.lines.indexOf(l) > from + 2, 10_000);
+      const late = ids.filter((id) => {
+        const destroyed = live.lines.findIndex(
+          (l) => l['type'] === 'event' && l['action'] === 'destroy' && l['id'] === id,
+        );
+        assert.ok(destroyed >= 0, `a destroy event for ${id}`);
+        return live.lines.slice(destroyed + 1).some((l) => l['type'] === 'sample' && l['id'] === id);
+      });
+      assert.deepEqual(late, [], 'sampled after their destroy event');
+    } finally {
+      await live.stop();
+    }
+  });
+
   it('a burst of docker rm -f just before it starts is not taken for OOM kills', async () => {
     const ids = await Promise.all(
       [1, 2, 3, 4].map((n) =>
