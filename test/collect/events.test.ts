@@ -11,6 +11,23 @@ async function docker(...args: string[]): Promise<string> {
   return (await exec('docker', args)).stdout.trim();
 }
 
+/** An idle labelled container; resolves with its id. */
+function startBox(name: string): Promise<string> {
+  return docker(
+    'run',
+    '-d',
+    '--name',
+    name,
+    '--label',
+    LABEL,
+    '--network',
+    'none',
+    'dify-monitor/testbox:latest',
+    'sleep',
+    '600',
+  );
+}
+
 describe('the watched set follows engine events', { timeout: 90_000 }, () => {
   let watch: LiveCli | undefined;
   after(async () => {
@@ -30,19 +47,7 @@ describe('the watched set follows engine events', { timeout: 90_000 }, () => {
     ]);
     watch = live;
     await live.waitFor((l) => l['type'] === 'host' && l['state'] === 'up', 20_000);
-    const id = await docker(
-      'run',
-      '-d',
-      '--name',
-      'dm-ev-a',
-      '--label',
-      LABEL,
-      '--network',
-      'none',
-      'dify-monitor/testbox:latest',
-      'sleep',
-      '600',
-    );
+    const id = await startBox('dm-ev-a');
     await live.waitFor(
       (l) => l['type'] === 'sample' && l['id'] === id && typeof l['memUsageBytes'] === 'number',
       10_000,
@@ -67,23 +72,7 @@ describe('the watched set follows engine events', { timeout: 90_000 }, () => {
   });
 
   it('a container removed while a round is read is not sampled after its destroy', async () => {
-    const ids = await Promise.all(
-      Array.from({ length: 12 }, (_, n) =>
-        docker(
-          'run',
-          '-d',
-          '--name',
-          `dm-ev-churn-${n}`,
-          '--label',
-          LABEL,
-          '--network',
-          'none',
-          'dify-monitor/testbox:latest',
-          'sleep',
-          '600',
-        ),
-      ),
-    );
+    const ids = await Promise.all(Array.from({ length: 12 }, (_, n) => startBox(`dm-ev-churn-${n}`)));
     // The API source reads each container for a while; removals land inside those reads.
     const live = startCli([
       'watch',
@@ -124,23 +113,7 @@ describe('the watched set follows engine events', { timeout: 90_000 }, () => {
   });
 
   it('a burst of docker rm -f just before it starts is not taken for OOM kills', async () => {
-    const ids = await Promise.all(
-      [1, 2, 3, 4].map((n) =>
-        docker(
-          'run',
-          '-d',
-          '--name',
-          `dm-ev-burst-${n}`,
-          '--label',
-          LABEL,
-          '--network',
-          'none',
-          'dify-monitor/testbox:latest',
-          'sleep',
-          '600',
-        ),
-      ),
-    );
+    const ids = await Promise.all([1, 2, 3, 4].map((n) => startBox(`dm-ev-burst-${n}`)));
     await docker('rm', '-f', ...ids);
     const run = await runCli(['watch', '--json', '--all', '--alert-log', '/tmp/dm-events-burst.json'], 4000);
     const replayed = run.lines.filter((l) => l['type'] === 'event' && ids.includes(String(l['id'])));
