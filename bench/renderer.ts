@@ -159,7 +159,9 @@ for (let i = 0; i < ACCELERATED_UPDATES; i++) {
 const heapEnd = await heap();
 const points = await page.evaluate(
   () =>
-    (window as unknown as { difyMonitorCharts(): { memoryPoints: number } }).difyMonitorCharts().memoryPoints,
+    (
+      window as unknown as { difyMonitorCharts(): { plots: { memory: { points: unknown[] } | null } } }
+    ).difyMonitorCharts().plots.memory?.points.length ?? 0,
 );
 const mib = (bytes: number): string => `${(bytes / 1048576).toFixed(2)} MiB`;
 

@@ -22,6 +22,7 @@ import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { getHeapStatistics } from 'node:v8';
 import Docker from 'dockerode';
 import { createCollectors } from '../src/cli/connect.ts';
 import { historyFootprint, HistoryStore } from '../src/history/store.ts';
@@ -71,6 +72,8 @@ interface KeyStats {
 interface HarnessReport {
   rss: number;
   heapUsed: number;
+  /** What V8 holds from the OS for its heap, used or not: RSS minus this and `external` is native memory. */
+  heapPhysical: number;
   external: number;
   historyBytes: number;
   historyBound: number;
@@ -174,6 +177,7 @@ async function runHarness(alertLogPath: string): Promise<void> {
     return {
       rss: memory.rss,
       heapUsed: memory.heapUsed,
+      heapPhysical: getHeapStatistics().total_physical_size,
       external: memory.external,
       historyBytes: history.memoryBytes(),
       historyBound: historyFootprint(history.maxSeries, history.rawCapacity),
@@ -429,7 +433,7 @@ function printRow(row: Row, churn: ChurnCounts): void {
     [
       `${(row.t / 60_000).toFixed(1).padStart(5)} min`,
       `RSS ${mib(row.rss)} MiB`,
-      `heap ${mib(row.heapUsed)} MiB`,
+      `heap ${mib(row.heapUsed)}/${mib(row.heapPhysical)} MiB`,
       `history ${mib(row.historyBytes)}/${mib(row.historyBound)} MiB (${row.series} series)`,
       `fds ${row.fds} (sockets ${row.sockets})`,
       `churn alive ${churn.alive}, started ${churn.started}`,
@@ -447,16 +451,26 @@ function summary(
   minutes: number,
 ): void {
   const last = rows.at(-1)?.t ?? 0;
-  const second = rows.filter((r) => r.t >= last / 2);
-  const perHour = (pick: (r: Row) => number): string => {
-    const s = slope(second.map((r) => [r.t / 3_600_000, pick(r) / MiB]));
+  const perHour = (pick: (r: Row) => number, fromShare = 0.5): string => {
+    const s = slope(rows.filter((r) => r.t >= last * fromShare).map((r) => [r.t / 3_600_000, pick(r) / MiB]));
     return `${s >= 0 ? '+' : ''}${s.toFixed(1)} MiB/h`;
   };
+  const native = (r: Row): number => r.rss - r.heapPhysical - r.external;
   const range = (pick: (r: Row) => number): string =>
     `${mib(Math.min(...rows.map(pick)))}–${mib(Math.max(...rows.map(pick)))} MiB`;
   const maxHistory = Math.max(...rows.map((r) => r.historyBytes));
   console.log(`\n## Result after ${minutes} min`);
-  console.log(`RSS: ${range((r) => r.rss)}; slope over the second half ${perHour((r) => r.rss)}`);
+  console.log(
+    `RSS: ${range((r) => r.rss)}; slope over the second half ${perHour((r) => r.rss)}, ` +
+      `over the last quarter ${perHour((r) => r.rss, 0.75)}`,
+  );
+  console.log(
+    `V8 heap held from the OS: ${range((r) => r.heapPhysical)}; slope over the second half ${perHour((r) => r.heapPhysical)}`,
+  );
+  console.log(
+    `native (RSS − V8 heap − external): ${range(native)}; slope over the second half ${perHour(native)}, ` +
+      `over the last quarter ${perHour(native, 0.75)}`,
+  );
   console.log(
     `JS heap after GC: ${range((r) => r.heapUsed)}; slope over the second half ${perHour((r) => r.heapUsed)}`,
   );

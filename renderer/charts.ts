@@ -4,7 +4,6 @@
  */
 import {
   Chart,
-  Decimation,
   LinearScale,
   LineController,
   LineElement,
@@ -16,7 +15,13 @@ import {
 import annotationPlugin from 'chartjs-plugin-annotation';
 import { gapBefore, typicalStep } from './gaps.ts';
 
-Chart.register(LineController, LineElement, PointElement, LinearScale, Decimation, Tooltip, annotationPlugin);
+/*
+ * No Decimation plugin: it does not know gaps. Its LTTB reads a null as 0 and, beside a real 0 (an
+ * idle container's CPU), keeps the 0 and drops the null, so the line crosses a sleep in the 24 h view
+ * (test/e2e/chart-gap.test.ts). The history store already buckets the long windows (1 h: 360
+ * points, 24 h: 1,440), so no chart holds more than MAX_POINTS in renderer/detail.ts.
+ */
+Chart.register(LineController, LineElement, PointElement, LinearScale, Tooltip, annotationPlugin);
 
 export interface Point {
   x: number;
@@ -126,7 +131,6 @@ export function createLiveChart(
         },
       },
       plugins: {
-        decimation: { enabled: true, algorithm: 'lttb', samples: 500, threshold: 800 },
         tooltip: {
           callbacks: {
             title: (items) =>
@@ -161,4 +165,29 @@ export function pushPoint(live: LiveChart, point: Point, fromMs: number, maxPoin
 export function setAnnotations(live: LiveChart, annotations: Annotations): void {
   const plugin = live.chart.options.plugins?.annotation;
   if (plugin !== undefined) plugin.annotations = annotations;
+}
+
+/** Where a chart draws: its points, its plot area in CSS pixels and the x range, so that a pixel can be tied to a time. */
+export interface PlotView {
+  readonly points: readonly Point[];
+  readonly area: {
+    readonly left: number;
+    readonly right: number;
+    readonly top: number;
+    readonly bottom: number;
+  };
+  readonly xMin: number;
+  readonly xMax: number;
+}
+
+export function plotOf(live: LiveChart | null): PlotView | null {
+  const x = live?.chart.scales['x'];
+  const area = live?.chart.chartArea;
+  if (live === null || x === undefined || area === undefined) return null;
+  return {
+    points: live.data.map((p) => ({ x: p.x, y: p.y })),
+    area: { left: area.left, right: area.right, top: area.top, bottom: area.bottom },
+    xMin: x.min,
+    xMax: x.max,
+  };
 }

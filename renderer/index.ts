@@ -5,6 +5,7 @@
 import type { DifyMonitorApi, EventChannel, EventChannels } from '../src/api.ts';
 import { renderAlerts } from './alerts.ts';
 import { createBridgeClient } from './bridge-client.ts';
+import { plotOf } from './charts.ts';
 import { DetailView } from './detail.ts';
 import { h } from './dom.ts';
 import { HostsPanel } from './hosts.ts';
@@ -17,7 +18,7 @@ import { checkEvent, parseSnapshot } from './validate.ts';
 declare global {
   interface Window {
     difyMonitor?: DifyMonitorApi;
-    /** Read-only view of the charts' annotation lines, for tests and bug reports. */
+    /** Read-only view of the charts' annotation lines and what each chart draws, for tests and bug reports. */
     difyMonitorCharts?: () => Record<string, unknown>;
   }
 }
@@ -98,7 +99,7 @@ class App {
         cpu: JSON.parse(
           JSON.stringify(charts?.cpu?.chart.config.options?.plugins?.annotation?.annotations ?? null),
         ),
-        memoryPoints: charts?.memory?.data.length ?? 0,
+        plots: { memory: plotOf(charts?.memory ?? null), cpu: plotOf(charts?.cpu ?? null) },
       };
     };
     this.#navigate();

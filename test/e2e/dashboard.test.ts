@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import { runCli } from '../helpers/cli.ts';
 import { removeAll, startOther, startStack, waitForOom, type StandInStack } from '../stack/stack.ts';
-import { buildRenderer, launchChromium, startServe, type ServeProcess } from './serve-process.ts';
+import { buildRenderer, launchChromium, startServeIn, type ServeProcess } from './serve-process.ts';
 
 const TAG = 'e2e-dashboard';
 const PROJECT = 'dm-e2e';
@@ -81,12 +81,7 @@ describe('the dashboard in Chromium against serve and the real engine', { timeou
   before(async () => {
     await removeAll(TAG);
     buildRenderer();
-    serve = await startServe([
-      '--settings',
-      join(dir, 'settings.json'),
-      '--alert-log',
-      join(dir, 'alerts.json'),
-    ]);
+    serve = await startServeIn(dir);
     browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
     page.on('pageerror', (error) => consoleErrors.push(`page error: ${error.message}`));

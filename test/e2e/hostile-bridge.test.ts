@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Browser } from 'playwright-core';
-import { buildRenderer, launchChromium, startServe, type ServeProcess } from './serve-process.ts';
+import { buildRenderer, launchChromium, startServeIn, type ServeProcess } from './serve-process.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'dm-e2e-hostile-'));
 const XSS = '<img src=x onerror="window.__owned=1">';
@@ -56,12 +56,7 @@ describe('a hostile or broken bridge cannot break the page', { timeout: 120_000 
 
   before(async () => {
     buildRenderer();
-    serve = await startServe([
-      '--settings',
-      join(dir, 'settings.json'),
-      '--alert-log',
-      join(dir, 'alerts.json'),
-    ]);
+    serve = await startServeIn(dir);
     browser = await launchChromium();
   });
 

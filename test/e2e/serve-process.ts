@@ -1,4 +1,5 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser } from 'playwright-core';
 import { CLI } from '../helpers/cli.ts';
@@ -56,4 +57,15 @@ export function startServe(args: readonly string[]): Promise<ServeProcess> {
       });
     });
   });
+}
+
+/** `serve` keeping its settings.json and alerts.json in `dir`, so a test never touches the user's. */
+export function startServeIn(dir: string, extra: readonly string[] = []): Promise<ServeProcess> {
+  return startServe([
+    '--settings',
+    join(dir, 'settings.json'),
+    '--alert-log',
+    join(dir, 'alerts.json'),
+    ...extra,
+  ]);
 }

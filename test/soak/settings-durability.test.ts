@@ -9,6 +9,7 @@ import { loadAlertLog, saveAlertLog } from '../../src/alerts/log-file.ts';
 import { AlertLog } from '../../src/alerts/log.ts';
 import { DEFAULT_SETTINGS, validateSettings } from '../../src/settings/schema.ts';
 import { openSettingsFile } from '../../src/settings/store.ts';
+import { writeFileAtomic } from '../../src/util/atomic-write.ts';
 
 /*
  * Nothing the user saved is lost: not by a crash mid-save, not by a newer version's file, not by
@@ -73,10 +74,24 @@ describe('settings survive SIGKILL mid-save', { timeout: 30 * 60_000 }, () => {
       assert.equal(opened.store.get().alerts.cooldownMs, confirmed);
     };
     await Promise.all(Array.from({ length: LANES }, (_, i) => lane(i)));
-    const leftovers = readdirSync(root, { recursive: true }).filter((f) => String(f).endsWith('.tmp'));
+    const temps = (): string[] =>
+      readdirSync(root, { recursive: true })
+        .map(String)
+        .filter((f) => f.endsWith('.tmp'));
+    const leftByLastKills = temps().length;
+    assert.ok(
+      leftByLastKills <= LANES,
+      `each save clears the temp files of killed savers: ${leftByLastKills} left`,
+    );
+    // The next save after a crash, as the app makes it: nothing of the killed savers stays.
+    for (let i = 0; i < LANES; i++) {
+      const path = join(root, `lane-${i}`, 'settings.json');
+      writeFileAtomic(path, readFileSync(path, 'utf8'));
+    }
+    assert.deepEqual(temps(), []);
     console.log(
       `${KILLS} SIGKILLs mid-save in ${((Date.now() - started) / 1000).toFixed(0)} s, ${writesSeen} completed saves; ` +
-        `${leftovers.length} temp files left by killed savers (never read)`,
+        `${leftByLastKills} temp files left by the last killed savers, removed by the next save`,
     );
   });
 });
