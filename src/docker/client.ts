@@ -72,6 +72,8 @@ function cheapToInspect(agent: HttpAgent): void {
 const MAX_LINE_BYTES = 1 << 20;
 /** The largest answer is the container list: about 2 KiB a container, so this holds thousands. */
 const MAX_BODY_BYTES = 16 << 20;
+/** An engine's error answer is one JSON message; anything longer is not read to the end. */
+const MAX_ERROR_BYTES = 64 << 10;
 const ANY_STATUS: Record<number, true> = Object.fromEntries(
   Array.from({ length: 500 }, (_, i) => [100 + i, true]),
 );
@@ -123,26 +125,38 @@ export function createEngineClient(options: DockerodeOptions): EngineClient {
     });
 
   // docker-modem buffers a whole answer, and a whole error body, without limit: every answer
-  // comes to us as a stream instead, read up to MAX_BODY_BYTES, and its status is judged here.
+  // comes to us as a stream instead, read up to MAX_BODY_BYTES (an error up to MAX_ERROR_BYTES),
+  // and its status is judged here. A stream the engine accepted is handed on as it is; its lines
+  // are bounded by the reader.
   const dial = async (opts: DialOptions): Promise<unknown> => {
-    if (opts.isStream === true) return rawDial(opts);
     const body = (await rawDial({ ...opts, isStream: true, statusCodes: ANY_STATUS })) as IncomingMessage;
-    const text = (await readBoundedBody(body, MAX_BODY_BYTES, opts.abortSignal)).toString('utf8');
+    const status = body.statusCode ?? 0;
+    const expected = opts.statusCodes[status];
+    if (opts.isStream === true && expected === true) return body;
+    const what =
+      typeof expected === 'string' ? expected : `unexpected answer to ${opts.path.replace(/\?.*/, '')}`;
+    const fail = (cause: string): never => {
+      const error = new Error(`(HTTP code ${status}) ${what}${cause === '' ? '' : ` - ${cause}`}`);
+      throw Object.assign(error, { statusCode: status });
+    };
+    let text: string;
+    try {
+      text = (
+        await readBoundedBody(body, expected === true ? MAX_BODY_BYTES : MAX_ERROR_BYTES, opts.abortSignal)
+      ).toString('utf8');
+    } catch (error) {
+      if (expected === true) throw error;
+      return fail((error as Error).message);
+    }
     let json: unknown = text;
     try {
       json = JSON.parse(text);
     } catch {
       // Not JSON: callers check the shape of what they get, and an error quotes the text.
     }
-    const status = body.statusCode ?? 0;
-    const expected = opts.statusCodes[status];
     if (expected === true) return json;
     const message = (json as { message?: unknown } | null)?.message;
-    const cause = (typeof message === 'string' ? message : text.slice(0, 200)).trim();
-    const what =
-      typeof expected === 'string' ? expected : `unexpected answer to ${opts.path.replace(/\?.*/, '')}`;
-    const error = new Error(`(HTTP code ${status}) ${what}${cause === '' ? '' : ` - ${cause}`}`);
-    throw Object.assign(error, { statusCode: status });
+    return fail((typeof message === 'string' ? message : text.slice(0, 200)).trim());
   };
 
   const stream = (path: string, query: Record<string, unknown>, handlers: StreamHandlers): Subscription => {

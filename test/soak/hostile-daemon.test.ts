@@ -150,6 +150,56 @@ describe('a hostile engine on a unix socket', { timeout: 110_000 }, () => {
     assertClean(cli);
   });
 
+  it('hangs up on endless error answers to the event and stats streams, and recovers', async () => {
+    const sent: number[] = [];
+    // 256 MiB per connection at most, so that a watcher without the bound cannot take the machine down.
+    const endlessError = (_req: unknown, res: ServerResponse) => {
+      res.writeHead(500, { 'content-type': 'application/json' });
+      void streamHugeLine(res, 256 * MiB, '{"message":"').then((n) => sent.push(n));
+    };
+    let eventsFail = false;
+    let events: ServerResponse | null = null;
+    const daemon = own(
+      await startFakeDaemon({
+        containers: ['steady', 'failing'],
+        routes: {
+          events: (req, res) => {
+            if (eventsFail) return endlessError(req, res);
+            res.writeHead(200, { 'content-type': 'application/json' });
+            res.flushHeaders();
+            events = res;
+          },
+          'stats:failing': endlessError,
+        },
+      }),
+    );
+    const cli = own(watch([daemon]));
+    await cli.waitFor(numbersOf(cli, 'steady'), 20_000);
+    eventsFail = true;
+    (events as ServerResponse | null)?.destroy();
+    await settle(5000);
+    const memory = memoryOf(cli.child.pid ?? 0);
+    const eventRefusals = sent.length;
+    eventsFail = false;
+    const mark = cli.lines.length;
+    await cli.waitFor(numbersOf(cli, 'steady', mark), 30_000);
+    console.log(
+      `endless 500 answers on streams: ${eventRefusals} hung up on, at most ${(Math.max(...sent) / MiB).toFixed(1)} MiB sent; ` +
+        `peak RSS ${(memory.peak / MiB).toFixed(0)} MiB`,
+    );
+    assert.ok(eventRefusals >= 2, `the events and the stats stream were both hung up on (${eventRefusals})`);
+    for (const n of sent) assert.ok(n < 32 * MiB, `hung up after ${(n / MiB).toFixed(1)} MiB`);
+    assert.ok(memory.peak < 256 * MiB, `peak RSS ${(memory.peak / MiB).toFixed(0)} MiB`);
+    assert.match(cli.stderr() + JSON.stringify(cli.lines), /HTTP code 500/, 'the reason is told');
+    assert.ok(
+      !cli.lines.some(
+        (l) => l['type'] === 'sample' && l['name'] === 'failing' && typeof l['memUsageBytes'] === 'number',
+      ),
+      'no numbers are made up for the container whose stats fail',
+    );
+    assertClean(cli);
+  });
+
   it('times out a daemon that answers a byte every few seconds, says so, and recovers', async () => {
     let slow = false;
     const drip = (req: unknown, res: ServerResponse): void =>
