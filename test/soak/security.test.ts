@@ -1,10 +1,19 @@
 import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { networkInterfaces } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { runCli } from '../helpers/cli.ts';
+import { promisify } from 'node:util';
+import { APP_URL } from '../../main/app-protocol.ts';
+import { forwardEvents, registerIpc, type IpcMainLike, type IpcOptions } from '../../main/ipc.ts';
+import { createCollectors } from '../../src/cli/connect.ts';
+import { createMonitorService } from '../../src/service/create-monitor.ts';
+import { DEFAULT_SETTINGS } from '../../src/settings/schema.ts';
+import { memorySettingsStore } from '../../src/settings/store.ts';
+import { systemClock } from '../../src/util/clock.ts';
+import { CLI, runCli } from '../helpers/cli.ts';
 import { startServe, type ServeProcess } from '../e2e/serve-process.ts';
 import { inspectBody, startFakeDaemon, statsBody, type FakeDaemon } from '../helpers/fake-daemon.ts';
 
@@ -15,6 +24,7 @@ import { inspectBody, startFakeDaemon, statsBody, type FakeDaemon } from '../hel
  * address without its token; and a grep for planted secrets in everything we print or save.
  */
 
+const run = promisify(execFile);
 const PLANTED = ['planted-secret-key-6f1d', 'planted-db-password-93ab', 'planted-openai-key-sk-77c2'];
 
 function call(
@@ -45,7 +55,7 @@ function lanAddress(): string {
   throw new Error('this machine has no non-loopback IPv4 address to test from');
 }
 
-describe('secrets and the network', { timeout: 60_000 }, () => {
+describe('secrets and the network', { timeout: 90_000 }, () => {
   let daemon: FakeDaemon;
   let serve: ServeProcess;
 
@@ -83,6 +93,7 @@ describe('secrets and the network', { timeout: 60_000 }, () => {
       join(daemon.dir, 'settings.json'),
       '--alert-log',
       join(daemon.dir, 'serve-alerts.json'),
+      '--metrics',
     ]);
   });
 
@@ -111,7 +122,7 @@ describe('secrets and the network', { timeout: 60_000 }, () => {
     assert.doesNotMatch(wrong.body, new RegExp(token), 'a refusal never echoes the token');
   });
 
-  it('planted secrets appear in no output: watch --json, the alert log, serve’s API and its events', async () => {
+  it('planted secrets appear in no output: watch --json, alert logs, serve’s API, events, metrics and exports', async () => {
     const token = new URL(serve.url).searchParams.get('token') ?? '';
     const authorised = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
     const base = serve.url.replace(/\/\?token=.*$/, '');
@@ -141,6 +152,23 @@ describe('secrets and the network', { timeout: 60_000 }, () => {
     });
     assert.equal(snapshot.status, 200);
     assert.match(snapshot.body, /"name":"vault"/, 'the snapshot is about the planted container');
+    const metrics = await call(`${base}/metrics`, { headers: authorised });
+    assert.equal(metrics.status, 200);
+    assert.match(metrics.body, /name="vault"/, 'the metrics are about the planted container');
+    const exports: Record<string, string> = {};
+    for (const format of ['csv', 'json']) {
+      // Not runCli: a JSON export is one pretty-printed document, not JSON lines.
+      const exported = await run(
+        process.execPath,
+        [CLI, 'export', '--since', '5m', '--format', format, '--url', base, '--token', token],
+        {
+          timeout: 15_000,
+        },
+      );
+      assert.match(exported.stdout, /vault/, `the ${format} export is about the planted container`);
+      exports[`export --format ${format} stdout`] = exported.stdout;
+      exports[`export --format ${format} stderr`] = exported.stderr;
+    }
     const outputs: Record<string, string> = {
       'watch --json stdout': watch.stdout,
       'watch stderr': watch.stderr,
@@ -149,11 +177,97 @@ describe('secrets and the network', { timeout: 60_000 }, () => {
       'serve event stream': events.body,
       'serve alert log': readFileSync(join(daemon.dir, 'serve-alerts.json'), 'utf8'),
       'serve stderr': serve.stderr(),
+      'serve metrics': metrics.body,
+      ...exports,
     };
     for (const [where, text] of Object.entries(outputs)) {
       for (const secret of PLANTED) assert.ok(!text.includes(secret), `${secret} leaked into ${where}`);
-      if (where.startsWith('serve '))
+      if (where.startsWith('serve ') || where.startsWith('export '))
         assert.ok(!text.includes(token), `the serve token leaked into ${where}`);
+    }
+  });
+  it('the Electron IPC carries none of them, nor where the keys of saved hosts are kept', async () => {
+    const keyFiles = ['/keys/planted-tls-key.pem', '/keys/planted-ca.pem', '/keys/planted-id_ed25519'];
+    const settings = memorySettingsStore({
+      ...DEFAULT_SETTINGS,
+      hosts: [
+        {
+          name: 'vpn',
+          url: 'tcp://10.255.0.1:2376',
+          tls: { caPath: keyFiles[1], certPath: '/keys/cert.pem', keyPath: keyFiles[0] },
+        },
+        { name: 'box', url: 'ssh://dev@10.255.0.2', identityFile: keyFiles[2] },
+      ],
+    });
+    const made = await createCollectors(
+      [daemon.url],
+      [],
+      { intervalMs: 500, includeOthers: true, source: 'api', requestTimeoutMs: 5000 },
+      () => undefined,
+    );
+    assert.ok(made.ok);
+    const notified: unknown[] = [];
+    const service = createMonitorService({
+      collectors: made.collectors,
+      clock: systemClock,
+      settings,
+      notifier: {
+        available: true,
+        check: async () => true,
+        notify: async (n) => {
+          notified.push(n);
+          return { ok: true };
+        },
+      },
+    });
+    // The window as main/ipc.ts checks it: our webContents, its main frame on app://.
+    const sent: [string, unknown][] = [];
+    const mainFrame = { url: APP_URL };
+    const window = {
+      mainFrame,
+      send: (c: string, p: unknown) => sent.push([c, p]),
+      isDestroyed: () => false,
+    };
+    const handlers = new Map<string, (event: unknown, request: unknown) => Promise<unknown>>();
+    const stopIpc = registerIpc({
+      ipcMain: {
+        handle: (channel: string, handler: (event: unknown, request: unknown) => Promise<unknown>) =>
+          void handlers.set(channel, handler),
+        removeHandler: (channel: string) => void handlers.delete(channel),
+      } as unknown as IpcMainLike,
+      service,
+      window: (() => window) as unknown as IpcOptions['window'],
+      warn: () => undefined,
+    });
+    const stopEvents = forwardEvents(service, () => window);
+    const invoke = (channel: string, request: unknown): Promise<unknown> =>
+      (handlers.get(channel) as (event: unknown, request: unknown) => Promise<unknown>)(
+        { sender: window, senderFrame: mainFrame },
+        request,
+      );
+    try {
+      const deadline = Date.now() + 20_000;
+      while (!sent.some(([channel]) => channel === 'monitor:alert')) {
+        assert.ok(Date.now() < deadline, 'an alert about the planted container reached the window');
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      const snapshot = JSON.stringify(await invoke('monitor:snapshot', null));
+      assert.match(snapshot, /"name":"vault"/);
+      const key = /"key":"([^"]+vault[^"]*)"/.exec(snapshot)?.[1] ?? '';
+      const answers = [
+        snapshot,
+        JSON.stringify(await invoke('monitor:history', { key, metric: 'memUsageBytes', window: '5m' })),
+        JSON.stringify(await invoke('hosts:list', null)),
+        JSON.stringify(sent),
+        JSON.stringify(notified),
+      ].join('\n');
+      assert.match(answers, /"name":"vpn"/, 'the saved hosts are listed');
+      for (const secret of [...PLANTED, ...keyFiles])
+        assert.ok(!answers.includes(secret), `${secret} reached the window`);
+    } finally {
+      stopEvents();
+      stopIpc();
+      await service.stop();
     }
   });
 });
