@@ -8,7 +8,7 @@
  * `settings.json.corrupt-<time>` next to itself, defaults are used, and the user is told where
  * their old file went. Nothing they wrote is deleted.
  */
-import { readFileSync, renameSync } from 'node:fs';
+import { readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Options } from 'conf';
 import {
@@ -114,9 +114,28 @@ function checkFile(text: string): FileCheck {
   };
 }
 
+/**
+ * conf writes through `atomically`: a temp file `settings.json.tmp-<time><random>` renamed over
+ * the settings. A save cut short by a crash or a kill leaves that temp behind, and atomically
+ * only removes its own on a clean exit. The app holds the single-instance lock when it opens the
+ * settings, so every such file then is left over from an earlier run.
+ */
+function removeLeftoverTemps(dir: string): void {
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    if (name.startsWith(`${SETTINGS_FILE}.json.tmp-`)) rmSync(join(dir, name), { force: true });
+  }
+}
+
 export function openDesktopSettings(options: DesktopSettingsOptions): DesktopSettings {
   const path = join(options.dir, `${SETTINGS_FILE}.json`);
   let notice: string | null = null;
+  removeLeftoverTemps(options.dir);
 
   const moveAside = (reason: string): void => {
     const aside = `${path}.corrupt-${options.now()}`;
