@@ -25,6 +25,7 @@ import { parseArgs } from 'node:util';
 import { getHeapStatistics } from 'node:v8';
 import Docker from 'dockerode';
 import { createCollectors } from '../src/cli/connect.ts';
+import { IDLE_SOCKET_MS } from '../src/docker/client.ts';
 import { historyFootprint, HistoryStore } from '../src/history/store.ts';
 import type { Sample } from '../src/model.ts';
 import { createMonitorService } from '../src/service/create-monitor.ts';
@@ -589,8 +590,10 @@ async function main(): Promise<void> {
       (c) => docker.getContainer(c.Id).remove({ force: true }),
     );
     await Promise.all(gone);
-    console.log(`churn stopped; ${gone.length} churn containers removed; settling 20 s`);
-    await delay(20_000);
+    // Longer than IDLE_SOCKET_MS, after which the pooled connections of the churn are closed.
+    const settleMs = IDLE_SOCKET_MS + 15_000;
+    console.log(`churn stopped; ${gone.length} churn containers removed; settling ${settleMs / 1000} s`);
+    await delay(settleMs);
     const end = await steadyHandles(harness.pid);
     const final = await harness.ask('report');
     summary(rows, start, end, final, churnCounts, recreates, minutes);

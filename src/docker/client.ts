@@ -54,8 +54,16 @@ export interface Subscription {
  * Tray-mode polls ask every container once per interval; reusing connections spares the engine an
  * accept and a goroutine per request. Streams hold their own sockets, so there is no socket cap.
  */
-function keepAliveAgent(options: DockerodeOptions): HttpAgent {
-  const settings = { keepAlive: true, maxFreeSockets: 16 };
+/**
+ * A pooled connection unused this long is closed: a burst (a hundred containers removed at once,
+ * each inspected) leaves no sockets behind, and a 5 s tray round still reuses its own.
+ */
+export const IDLE_SOCKET_MS = 30_000;
+
+function keepAliveAgent(options: DockerodeOptions, idleSocketMs: number): HttpAgent {
+  // `timeout` on a keep-alive agent closes a free socket after that long idle; a socket in use
+  // (an event or stats stream) only gets a 'timeout' event, which nothing here acts on.
+  const settings = { keepAlive: true, maxFreeSockets: 16, timeout: idleSocketMs };
   return options.protocol === 'https' ? new HttpsAgent(settings) : new HttpAgent(settings);
 }
 
@@ -106,9 +114,12 @@ function stringField(json: Record<string, unknown>, key: string): string {
  * API classes: those load gRPC and protobuf for BuildKit sessions, about 11 MiB of RSS that a
  * tray process watching stats never uses.
  */
-export function createEngineClient(options: DockerodeOptions): EngineClient {
+export function createEngineClient(
+  options: DockerodeOptions,
+  tuning: { readonly idleSocketMs?: number } = {},
+): EngineClient {
   const ssh = options.protocol === 'ssh' ? sshAgentFor(options) : null;
-  const agent = ssh ?? options.agent ?? keepAliveAgent(options);
+  const agent = ssh ?? options.agent ?? keepAliveAgent(options, tuning.idleSocketMs ?? IDLE_SOCKET_MS);
   cheapToInspect(agent);
   // Over ssh the agent's sockets are already the engine's; docker-modem speaks plain http on them.
   const modem = new Modem({
