@@ -84,6 +84,19 @@ describe('desktop settings (conf, the store electron-store is built on)', () => 
     assert.deepEqual(settings.intervals, DEFAULT_SETTINGS.intervals);
     assert.deepEqual(upgradeSettings([]), { ok: false, why: 'it does not hold an object' });
   });
+
+  it('removes the temp files of a save that a crash cut short, and nothing else', () => {
+    const dir = freshDir();
+    open(dir).opened.store.set({ ...DEFAULT_SETTINGS, startAtLogin: true });
+    // What conf's atomically leaves when the process dies between writing its temp file and the rename.
+    const left = ['settings.json.tmp-1763900000123abcdef', 'settings.json.tmp-1763900000456012345'];
+    const kept = ['settings.json.corrupt-1700000000000', 'other.json.tmp-1763900000123abcdef'];
+    for (const name of [...left, ...kept]) writeFileSync(join(dir, name), '{"half":');
+    const { opened, told } = open(dir);
+    assert.deepEqual(told, []);
+    assert.equal(opened.store.get().startAtLogin, true);
+    assert.deepEqual(readdirSync(dir).sort(), ['settings.json', ...kept].sort());
+  });
 });
 
 /** Stands in for the OS keychain: reversible, but never the plain text. */
