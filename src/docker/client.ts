@@ -51,15 +51,15 @@ export interface Subscription {
 }
 
 /**
- * Tray-mode polls ask every container once per interval; reusing connections spares the engine an
- * accept and a goroutine per request. Streams hold their own sockets, so there is no socket cap.
- */
-/**
  * A pooled connection unused this long is closed: a burst (a hundred containers removed at once,
  * each inspected) leaves no sockets behind, and a 5 s tray round still reuses its own.
  */
 export const IDLE_SOCKET_MS = 30_000;
 
+/**
+ * Tray-mode polls ask every container once per interval; reusing connections spares the engine an
+ * accept and a goroutine per request. Streams hold their own sockets, so there is no socket cap.
+ */
 function keepAliveAgent(options: DockerodeOptions, idleSocketMs: number): HttpAgent {
   // `timeout` on a keep-alive agent closes a free socket after that long idle; a socket in use
   // (an event or stats stream) only gets a 'timeout' event, which nothing here acts on.
