@@ -91,9 +91,17 @@ function fakeApi(count: number): void {
     cpus: 4,
   };
   (window as unknown as Record<string, unknown>)['difyMonitor'] = {
-    invoke: async (channel: string) => {
+    invoke: async (channel: string, request: { window?: string; metric?: string } | null) => {
       if (channel === 'monitor:snapshot')
         return { hosts: [host], samples: round(ts), alerts: [], settings, mutedUntil: null };
+      if (channel === 'monitor:history' && request?.window === '24h') {
+        // A full day of one-minute buckets, as the history store answers for the 24 h window.
+        const points = Array.from({ length: 1440 }, (_, k) => {
+          const value = request.metric === 'cpuPercent' ? 10 + (k % 17) : (200 + (k % 97)) * 1048576;
+          return { ts: ts - (1440 - k) * 60_000, min: value, avg: value, max: value, count: 60 };
+        });
+        return { resolution: '1m', widthMs: 60_000, points };
+      }
       if (channel === 'monitor:history') return { resolution: 'raw', points: [] };
       return null;
     },
@@ -157,12 +165,39 @@ for (let i = 0; i < ACCELERATED_UPDATES; i++) {
   if (i === 600) heapFilled = await heap();
 }
 const heapEnd = await heap();
-const points = await page.evaluate(
+const drawnPoints = (): Promise<number> =>
+  page.evaluate(
+    () =>
+      (
+        window as unknown as { difyMonitorCharts(): { plots: { memory: { points: unknown[] } | null } } }
+      ).difyMonitorCharts().plots.memory?.points.length ?? 0,
+  );
+const points = await drawnPoints();
+
+/** Script and main-thread task time per 1 Hz update, over ONE_HZ_UPDATES. */
+async function costPerUpdate(): Promise<{ script: number; task: number }> {
+  const script = await metric(cdp, 'ScriptDuration');
+  const task = await metric(cdp, 'TaskDuration');
+  for (let i = 0; i < ONE_HZ_UPDATES; i++) {
+    await push(1000);
+    await page.waitForTimeout(1000);
+  }
+  return {
+    script: ((await metric(cdp, 'ScriptDuration')) - script) / ONE_HZ_UPDATES,
+    task: ((await metric(cdp, 'TaskDuration')) - task) / ONE_HZ_UPDATES,
+  };
+}
+// The same view with full charts: the 5 min window at its 301 points, then the 24 h window at 1,440.
+const fiveMinutesFull = await costPerUpdate();
+await page.click('.windows button[data-window="24h"]');
+await page.waitForFunction(
   () =>
-    (
+    ((
       window as unknown as { difyMonitorCharts(): { plots: { memory: { points: unknown[] } | null } } }
-    ).difyMonitorCharts().plots.memory?.points.length ?? 0,
+    ).difyMonitorCharts().plots.memory?.points.length ?? 0) >= 1440,
 );
+const dayPoints = await drawnPoints();
+const day = await costPerUpdate();
 const mib = (bytes: number): string => `${(bytes / 1048576).toFixed(2)} MiB`;
 
 console.log(`renderer, detail view streaming, ${CONTAINERS} containers`);
@@ -171,5 +206,10 @@ console.log(
 );
 console.log(
   `  JS heap after GC: start ${mib(heapStart)}, 10 min ${mib(heapFilled)}, 30 min ${mib(heapEnd)}; 10→30 min ${(((heapEnd - heapFilled) / heapFilled) * 100).toFixed(1)} %; chart holds ${points} points (pushed in ${((Date.now() - started) / 1000).toFixed(1)} s)`,
+);
+const ms = (seconds: number): string => `${(seconds * 1000).toFixed(2)} ms`;
+console.log(
+  `  full charts, per update at 1 Hz: 5 min view (${points} points) script ${ms(fiveMinutesFull.script)}, tasks ${ms(fiveMinutesFull.task)}; ` +
+    `24 h view (${dayPoints} points) script ${ms(day.script)}, tasks ${ms(day.task)}; 24 h / 5 min tasks ${(day.task / fiveMinutesFull.task).toFixed(2)}×`,
 );
 await browser.close();
