@@ -20,12 +20,17 @@ function isRunning(pid: number): boolean {
   }
 }
 
+/** Swept once per path and process; a writer that dies beside us later is swept by the next process to start. */
+const swept = new Set<string>();
+
 /**
  * Temp files of earlier writers of `path` that died mid-save (crash, SIGKILL, power cut). Their
  * names carry the writer's pid; one whose writer still runs (the CLI beside the desktop app) is
  * left alone, since it is about to be renamed.
  */
 function removeStaleTemps(path: string): void {
+  if (swept.has(path)) return;
+  swept.add(path);
   const prefix = `${basename(path)}.`;
   let names: string[];
   try {
@@ -46,7 +51,7 @@ function removeStaleTemps(path: string): void {
  * the old text or the new one, never a mix: write a temp file beside it, flush it to the disk,
  * then rename it over the old one (atomic within a directory on POSIX file systems). Private
  * (0600) unless `mode` says otherwise: settings, alert logs and secrets are the user's alone.
- * Temp files that killed writers left behind are removed on the next write.
+ * Temp files that killed writers left behind are removed by this process's first write.
  */
 export function writeFileAtomic(path: string, text: string, mode = 0o600): void {
   mkdirSync(dirname(path), { recursive: true });
