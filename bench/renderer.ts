@@ -190,12 +190,7 @@ async function costPerUpdate(): Promise<{ script: number; task: number }> {
 // The same view with full charts: the 5 min window at its 301 points, then the 24 h window at 1,440.
 const fiveMinutesFull = await costPerUpdate();
 await page.click('.windows button[data-window="24h"]');
-await page.waitForFunction(
-  () =>
-    ((
-      window as unknown as { difyMonitorCharts(): { plots: { memory: { points: unknown[] } | null } } }
-    ).difyMonitorCharts().plots.memory?.points.length ?? 0) >= 1440,
-);
+while ((await drawnPoints()) < 1440) await page.waitForTimeout(100);
 const dayPoints = await drawnPoints();
 const day = await costPerUpdate();
 const mib = (bytes: number): string => `${(bytes / 1048576).toFixed(2)} MiB`;

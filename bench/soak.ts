@@ -16,7 +16,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readdirSync, readlinkSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
@@ -32,6 +32,7 @@ import { createMonitorService } from '../src/service/create-monitor.ts';
 import { memorySettingsStore } from '../src/settings/store.ts';
 import { systemClock } from '../src/util/clock.ts';
 import { createLineSplitter } from '../src/util/lines.ts';
+import { openHandles, type Handles } from '../test/helpers/fds.ts';
 import { removeAll, startStack } from '../test/stack/stack.ts';
 import { rssBytes } from './proc.ts';
 
@@ -316,31 +317,11 @@ async function recreate(docker: Docker, name: string): Promise<void> {
 
 /* ---------- measuring (parent) ---------- */
 
-interface Handles {
-  fds: number;
-  sockets: number;
-}
-
-function handles(pid: number): Handles {
-  let fds = 0;
-  let sockets = 0;
-  for (const fd of readdirSync(`/proc/${pid}/fd`)) {
-    try {
-      const target = readlinkSync(`/proc/${pid}/fd/${fd}`);
-      fds++;
-      if (target.startsWith('socket:')) sockets++;
-    } catch {
-      // Closed between the listing and the readlink.
-    }
-  }
-  return { fds, sockets };
-}
-
 /** Five readings a second apart, the median of each: one request in flight must not count. */
 async function steadyHandles(pid: number): Promise<Handles & { range: string }> {
   const readings: Handles[] = [];
   for (let i = 0; i < 5; i++) {
-    readings.push(handles(pid));
+    readings.push(openHandles(pid));
     await delay(1000);
   }
   const median = (xs: number[]): number => xs.sort((a, b) => a - b)[2] ?? 0;
@@ -577,7 +558,7 @@ async function main(): Promise<void> {
       const row = {
         ...report,
         rss: rssBytes(harness.pid) ?? report.rss,
-        ...handles(harness.pid),
+        ...openHandles(harness.pid),
         t: Date.now() - began,
       };
       rows.push(row);

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { after, describe, it } from 'node:test';
 import { promisify } from 'node:util';
-import { runCli, startCli, type LiveCli } from '../helpers/cli.ts';
+import { apiWatchArgs, runCli, startCli, type LiveCli } from '../helpers/cli.ts';
 
 const exec = promisify(execFile);
 const LABEL = 'dify-monitor.test=inventory-events';
@@ -74,17 +74,9 @@ describe('the watched set follows engine events', { timeout: 90_000 }, () => {
   it('a container removed while a round is read is not sampled after its destroy', async () => {
     const ids = await Promise.all(Array.from({ length: 12 }, (_, n) => startBox(`dm-ev-churn-${n}`)));
     // The API source reads each container for a while; removals land inside those reads.
-    const live = startCli([
-      'watch',
-      '--json',
-      '--all',
-      '--source',
-      'api',
-      '--interval',
-      '250ms',
-      '--alert-log',
-      '/tmp/dm-events-churn.json',
-    ]);
+    const live = startCli(
+      apiWatchArgs({ hosts: [], alertLog: '/tmp/dm-events-churn.json', interval: '250ms' }),
+    );
     try {
       for (const id of ids) {
         await live.waitFor((l) => l['type'] === 'sample' && l['id'] === id, 20_000);

@@ -1,23 +1,14 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { readdirSync, readlinkSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { promisify } from 'node:util';
 import { createEngineClient } from '../../src/docker/client.ts';
+import { openHandles } from '../helpers/fds.ts';
 
 const exec = promisify(execFile);
 const IDLE_MS = 1000;
 
-/** Sockets this process holds open, from /proc: what `ls -l /proc/<pid>/fd` shows as socket:[…]. */
-function openSockets(): number {
-  return readdirSync('/proc/self/fd').filter((fd) => {
-    try {
-      return readlinkSync(`/proc/self/fd/${fd}`).startsWith('socket:');
-    } catch {
-      return false;
-    }
-  }).length;
-}
+const openSockets = (): number => openHandles('self').sockets;
 
 const pause = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 

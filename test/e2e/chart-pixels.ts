@@ -1,15 +1,11 @@
 import type { Page } from 'playwright-core';
+import type { PlotView } from '../../renderer/charts.ts';
 
-/** What `window.difyMonitorCharts().plots` describes per chart (renderer/charts.ts, plotOf). */
-export interface PlotView {
-  points: { x: number; y: number | null }[];
-  area: { left: number; right: number; top: number; bottom: number };
-  xMin: number;
-  xMax: number;
-}
+export type { PlotView };
 
 export type ChartName = 'memory' | 'cpu';
 
+/** What `window.difyMonitorCharts().plots` says a chart draws (renderer/charts.ts, plotOf). */
 export async function plotOf(page: Page, chart: ChartName): Promise<PlotView | null> {
   const plots = await page.evaluate(
     () => (window.difyMonitorCharts?.()['plots'] ?? null) as Record<ChartName, PlotView | null> | null,

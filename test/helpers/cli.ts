@@ -12,13 +12,14 @@ export interface CliRun {
 }
 
 /**
- * `watch --json --all` through the engine API every 500 ms: how the fake, hostile and faulty
+ * `watch --json --all` through the engine API (every 500 ms unless told): how the fake, hostile and faulty
  * engines are watched, where the cgroup files would bypass what they send.
  */
 export function apiWatchArgs(options: {
   readonly hosts: readonly string[];
   readonly alertLog: string;
   readonly timeout?: string;
+  readonly interval?: string;
 }): string[] {
   return [
     'watch',
@@ -27,7 +28,7 @@ export function apiWatchArgs(options: {
     '--source',
     'api',
     '--interval',
-    '500ms',
+    options.interval ?? '500ms',
     ...(options.timeout === undefined ? [] : ['--timeout', options.timeout]),
     '--alert-log',
     options.alertLog,

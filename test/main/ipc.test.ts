@@ -6,34 +6,12 @@ import { forwardEvents, registerIpc, type IpcMainLike } from '../../main/ipc.ts'
 import { createPreloadApi, type IpcRendererLike } from '../../main/preload-api.ts';
 import { EVENT_CHANNELS, INVOKE_CHANNELS } from '../../src/api.ts';
 import { harness, hostState } from './fakes.ts';
-
-type Handler = (event: IpcMainInvokeEvent, request: unknown) => Promise<unknown>;
-
-class FakeIpcMain {
-  readonly handlers = new Map<string, Handler>();
-  handle(channel: string, handler: Handler): void {
-    this.handlers.set(channel, handler);
-  }
-  removeHandler(channel: string): void {
-    this.handlers.delete(channel);
-  }
-}
-
-function contents(url = APP_URL) {
-  const mainFrame = { url };
-  const sent: [string, unknown][] = [];
-  return {
-    mainFrame,
-    sent,
-    send: (channel: string, payload: unknown) => sent.push([channel, payload]),
-    isDestroyed: () => false,
-  };
-}
+import { FakeIpcMain, fakeContents } from './ipc-window.ts';
 
 function setup() {
   const h = harness();
   const ipc = new FakeIpcMain();
-  const ours = contents();
+  const ours = fakeContents();
   const warnings: string[] = [];
   const stop = registerIpc({
     ipcMain: ipc as unknown as IpcMainLike,
@@ -106,7 +84,7 @@ describe('IPC', () => {
 
   it('rejects foreign senders: another window, a sub-frame, a page on another origin', async () => {
     const { invoke, ours, h, warnings } = setup();
-    const other = contents();
+    const other = fakeContents();
     await assert.rejects(
       invoke('monitor:snapshot', null, other, other.mainFrame),
       /not the Dify Monitor window/,
@@ -125,7 +103,7 @@ describe('IPC', () => {
   it('refuses a sender whose top frame left our origin', async () => {
     const h = harness();
     const ipc = new FakeIpcMain();
-    const away = contents('https://evil.example/index.html');
+    const away = fakeContents('https://evil.example/index.html');
     registerIpc({
       ipcMain: ipc as unknown as IpcMainLike,
       service: h.service,
@@ -143,7 +121,7 @@ describe('IPC', () => {
 
   it('pushes every monitor event to the window', async () => {
     const h = harness();
-    const ours = contents();
+    const ours = fakeContents();
     const stop = forwardEvents(h.service, () => ours as unknown as WebContents);
     h.collector.host(hostState('local', 'down'));
     assert.deepEqual(ours.sent.map(([c]) => c).slice(0, 1), ['monitor:host']);

@@ -4,15 +4,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import Conf from 'conf';
-import type { IpcMainInvokeEvent, WebContents } from 'electron';
-import { APP_URL } from '../../main/app-protocol.ts';
-import { forwardEvents, registerIpc, type IpcMainLike } from '../../main/ipc.ts';
 import { encryptionProblem, openSecretStore, type SafeStorageLike } from '../../main/secrets.ts';
 import { openDesktopSettings, upgradeSettings, type CreateStore } from '../../main/settings-store.ts';
 import { INVOKE_CHANNELS } from '../../src/api.ts';
 import { createMonitorService } from '../../src/service/create-monitor.ts';
 import { DEFAULT_SETTINGS } from '../../src/settings/schema.ts';
 import { FakeCollector, fakeClock, hostState, T0 } from './fakes.ts';
+import { wireWindow } from './ipc-window.ts';
 
 const base = mkdtempSync(join(tmpdir(), 'dm-settings-'));
 after(() => rmSync(base, { recursive: true, force: true }));
@@ -169,23 +167,7 @@ describe('secrets', () => {
       clock: fakeClock(),
       settings: opened.store,
     });
-    const handlers = new Map<string, (e: IpcMainInvokeEvent, r: unknown) => Promise<unknown>>();
-    const ours = {
-      mainFrame: { url: APP_URL },
-      sent: [] as unknown[],
-      send: (...a: unknown[]) => ours.sent.push(a),
-      isDestroyed: () => false,
-    };
-    registerIpc({
-      ipcMain: {
-        handle: (c: string, h: never) => handlers.set(c, h),
-        removeHandler: () => undefined,
-      } as unknown as IpcMainLike,
-      service,
-      window: () => ours as unknown as WebContents,
-      warn: () => undefined,
-    });
-    forwardEvents(service, () => ours as unknown as WebContents);
+    const wired = wireWindow(service);
     const requests: Record<string, unknown> = {
       'monitor:snapshot': null,
       'monitor:history': { key: 'local/docker/api/1', metric: 'memUsageBytes', window: '5m' },
@@ -197,12 +179,9 @@ describe('secrets', () => {
       'hosts:test': { url: 'tcp://127.0.0.1:1' },
     };
     const answers: unknown[] = [];
-    for (const channel of INVOKE_CHANNELS) {
-      const event = { sender: ours, senderFrame: ours.mainFrame } as unknown as IpcMainInvokeEvent;
-      answers.push(await handlers.get(channel)?.(event, requests[channel]));
-    }
+    for (const channel of INVOKE_CHANNELS) answers.push(await wired.invoke(channel, requests[channel]));
     collector.host(hostState('local', 'down'));
-    const seen = JSON.stringify({ answers, sent: ours.sent });
+    const seen = JSON.stringify({ answers, sent: wired.window.sent });
     assert.match(seen, /ssh:\/\/me@prod/, 'the channels did carry the settings');
     assert.doesNotMatch(seen, /horse|token:prod/);
     await service.stop();

@@ -6,14 +6,13 @@ import { networkInterfaces } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
-import { APP_URL } from '../../main/app-protocol.ts';
-import { forwardEvents, registerIpc, type IpcMainLike, type IpcOptions } from '../../main/ipc.ts';
 import { createCollectors } from '../../src/cli/connect.ts';
 import { createMonitorService } from '../../src/service/create-monitor.ts';
 import { DEFAULT_SETTINGS } from '../../src/settings/schema.ts';
 import { memorySettingsStore } from '../../src/settings/store.ts';
 import { systemClock } from '../../src/util/clock.ts';
 import { CLI, runCli } from '../helpers/cli.ts';
+import { wireWindow } from '../main/ipc-window.ts';
 import { startServe, type ServeProcess } from '../e2e/serve-process.ts';
 import { inspectBody, startFakeDaemon, statsBody, type FakeDaemon } from '../helpers/fake-daemon.ts';
 
@@ -220,53 +219,28 @@ describe('secrets and the network', { timeout: 90_000 }, () => {
         },
       },
     });
-    // The window as main/ipc.ts checks it: our webContents, its main frame on app://.
-    const sent: [string, unknown][] = [];
-    const mainFrame = { url: APP_URL };
-    const window = {
-      mainFrame,
-      send: (c: string, p: unknown) => sent.push([c, p]),
-      isDestroyed: () => false,
-    };
-    const handlers = new Map<string, (event: unknown, request: unknown) => Promise<unknown>>();
-    const stopIpc = registerIpc({
-      ipcMain: {
-        handle: (channel: string, handler: (event: unknown, request: unknown) => Promise<unknown>) =>
-          void handlers.set(channel, handler),
-        removeHandler: (channel: string) => void handlers.delete(channel),
-      } as unknown as IpcMainLike,
-      service,
-      window: (() => window) as unknown as IpcOptions['window'],
-      warn: () => undefined,
-    });
-    const stopEvents = forwardEvents(service, () => window);
-    const invoke = (channel: string, request: unknown): Promise<unknown> =>
-      (handlers.get(channel) as (event: unknown, request: unknown) => Promise<unknown>)(
-        { sender: window, senderFrame: mainFrame },
-        request,
-      );
+    const wired = wireWindow(service);
     try {
       const deadline = Date.now() + 20_000;
-      while (!sent.some(([channel]) => channel === 'monitor:alert')) {
+      while (!wired.window.sent.some(([channel]) => channel === 'monitor:alert')) {
         assert.ok(Date.now() < deadline, 'an alert about the planted container reached the window');
         await new Promise((resolve) => setTimeout(resolve, 100));
       }
-      const snapshot = JSON.stringify(await invoke('monitor:snapshot', null));
+      const snapshot = JSON.stringify(await wired.invoke('monitor:snapshot', null));
       assert.match(snapshot, /"name":"vault"/);
       const key = /"key":"([^"]+vault[^"]*)"/.exec(snapshot)?.[1] ?? '';
       const answers = [
         snapshot,
-        JSON.stringify(await invoke('monitor:history', { key, metric: 'memUsageBytes', window: '5m' })),
-        JSON.stringify(await invoke('hosts:list', null)),
-        JSON.stringify(sent),
+        JSON.stringify(await wired.invoke('monitor:history', { key, metric: 'memUsageBytes', window: '5m' })),
+        JSON.stringify(await wired.invoke('hosts:list', null)),
+        JSON.stringify(wired.window.sent),
         JSON.stringify(notified),
       ].join('\n');
       assert.match(answers, /"name":"vpn"/, 'the saved hosts are listed');
       for (const secret of [...PLANTED, ...keyFiles])
         assert.ok(!answers.includes(secret), `${secret} reached the window`);
     } finally {
-      stopEvents();
-      stopIpc();
+      wired.stop();
       await service.stop();
     }
   });
