@@ -24,7 +24,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { getHeapStatistics } from 'node:v8';
 import Docker from 'dockerode';
-import { createCollectors } from '../src/cli/connect.ts';
+import { createCollectors } from '../src/collect/connect.ts';
 import { IDLE_SOCKET_MS } from '../src/docker/client.ts';
 import { historyFootprint, HistoryStore } from '../src/history/store.ts';
 import type { Sample } from '../src/model.ts';

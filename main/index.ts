@@ -22,7 +22,7 @@ import {
 } from 'electron';
 import ElectronStore from 'electron-store';
 import nodeNotifier from 'node-notifier';
-import { createCollectorFor, createCollectors } from '../src/cli/connect.ts';
+import { createCollectorFor, createCollectors } from '../src/collect/connect.ts';
 import { startMetricsServer } from '../src/metrics/http.ts';
 import { readOrCreateTokenFile } from '../src/serve/token-file.ts';
 import { createMonitorService } from '../src/service/create-monitor.ts';

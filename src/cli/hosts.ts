@@ -1,8 +1,6 @@
 import { accessSync, constants } from 'node:fs';
 import Table from 'cli-table3';
 import type { Command } from 'commander';
-import { createEngineClient, type EngineInfo } from '../docker/client.ts';
-import { classifyFailure } from '../docker/failure.ts';
 import { parseHostUrl } from '../docker/endpoint.ts';
 import { scanDockerConfig } from '../hosts/import.ts';
 import { HOST_NAME_PATTERN } from '../hosts/name.ts';
@@ -10,8 +8,7 @@ import { removeTlsFiles, storeTlsFiles, type TlsSources } from '../hosts/tls-fil
 import type { HostSetting } from '../settings/schema.ts';
 import { defaultSettingsPath } from '../settings/paths.ts';
 import type { SettingsStore } from '../settings/store.ts';
-import { binarySize } from '../stats/units.ts';
-import { dialOptionsFor, plainTcpWarning, savedEndpoint, type HostTarget } from './connect.ts';
+import { plainTcpWarning, savedEndpoint, testHost } from '../collect/connect.ts';
 
 export interface HostsOutput {
   out(text: string): void;
@@ -106,40 +103,6 @@ export async function addHost(
   if (problem !== null) return problem;
   if (existing?.tls !== undefined && tls === undefined) removeTlsFiles(settingsPath, request.name);
   return null;
-}
-
-/** "Docker 28.2.2 (API 1.50) on Debian GNU/Linux 12 (linux), 2 CPUs, 7.6 GiB memory" */
-export function engineSummary(engine: EngineInfo): string {
-  const os = engine.operatingSystem === '' ? engine.os : `${engine.operatingSystem} (${engine.os})`;
-  return `${engine.product ?? 'Docker'} ${engine.version} (API ${engine.apiVersion}) on ${os}, ${engine.cpus} CPUs, ${binarySize(engine.memTotalBytes)} memory`;
-}
-
-/** One connection attempt; the exact failure, classified as the collector would. */
-export async function testHost(
-  target: HostTarget,
-  timeoutMs: number,
-): Promise<
-  | { ok: true; summary: string; engine: EngineInfo; warning?: string }
-  | { ok: false; state: string; error: string }
-> {
-  const dial = await dialOptionsFor(target);
-  if (!dial.ok) return { ok: false, state: 'invalid', error: dial.error };
-  const client = createEngineClient(dial.options);
-  try {
-    const engine = await client.describe(AbortSignal.timeout(timeoutMs));
-    const warning = plainTcpWarning(dial.endpoint);
-    return {
-      ok: true,
-      summary: engineSummary(engine),
-      engine,
-      ...(warning === undefined ? {} : { warning }),
-    };
-  } catch (error) {
-    const failure = classifyFailure(error);
-    return { ok: false, state: failure.state, error: failure.reason };
-  } finally {
-    client.close();
-  }
 }
 
 function security(host: HostSetting): string {

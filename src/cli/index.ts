@@ -7,7 +7,7 @@ import { defaultAlertLogPath, loadAlertLog } from '../alerts/log-file.ts';
 import { createAlertRecorder } from '../alerts/recorder.ts';
 import { systemClock } from '../util/clock.ts';
 import { parseDuration } from '../util/duration.ts';
-import { createCollectorFor, createCollectors, type SourceChoice } from './connect.ts';
+import { createCollectorFor, createCollectors, type SourceChoice } from '../collect/connect.ts';
 import { registerHostsCommand } from './hosts.ts';
 import { readSavedHosts } from '../hosts/saved.ts';
 import { runWatch } from './watch.ts';

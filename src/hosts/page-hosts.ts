@@ -5,7 +5,7 @@
  * lose the files the CLI set up.
  */
 import type { HostView } from '../api.ts';
-import { plainTcpWarning, savedEndpoint } from '../cli/connect.ts';
+import { plainTcpWarning, savedEndpoint } from '../collect/connect.ts';
 import type { FieldError, HostSetting, Settings } from '../settings/schema.ts';
 import { checkRemoteUrl } from './remote-url.ts';
 

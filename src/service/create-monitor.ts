@@ -304,8 +304,8 @@ export function createMonitorService(options: MonitorServiceOptions): MonitorSer
     } else {
       target = request.url;
     }
-    // Loaded on use: the CLI's hosts module is not every monitor's to pay for at start.
-    const { testHost: connectOnce } = await import('../cli/hosts.ts');
+    // Loaded on use: one engine dial is not every monitor's to pay for at start.
+    const { testHost: connectOnce } = await import('../collect/connect.ts');
     const timeoutMs = options.hostTestTimeoutMs ?? HOST_TEST_TIMEOUT_MS;
     let timer: unknown;
     // The SSH handshake keeps its own, longer timeout; the page gets an answer in time regardless.

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
 import type { HostTestResult } from '../../src/api.ts';
-import { createCollectorFor } from '../../src/cli/connect.ts';
+import { createCollectorFor } from '../../src/collect/connect.ts';
 import type { HostState } from '../../src/model.ts';
 import { createMonitorService } from '../../src/service/create-monitor.ts';
 import type { MonitorService } from '../../src/service/monitor.ts';

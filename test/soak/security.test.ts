@@ -6,7 +6,7 @@ import { networkInterfaces } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
-import { createCollectors } from '../../src/cli/connect.ts';
+import { createCollectors } from '../../src/collect/connect.ts';
 import { createMonitorService } from '../../src/service/create-monitor.ts';
 import { DEFAULT_SETTINGS } from '../../src/settings/schema.ts';
 import { memorySettingsStore } from '../../src/settings/store.ts';

@@ -1,6 +1,9 @@
 import { readFileSync } from 'node:fs';
-import { Collector } from '../collect/collector.ts';
-import { chooseSource } from '../collect/choose-source.ts';
+import { Collector } from './collector.ts';
+import { chooseSource } from './choose-source.ts';
+import { classifyFailure } from '../docker/failure.ts';
+import type { EngineInfo } from '../docker/client.ts';
+import { binarySize } from '../stats/units.ts';
 import { createEngineClient } from '../docker/client.ts';
 import {
   defaultDeps,
@@ -14,7 +17,6 @@ import {
   type SshFiles,
   type Resolution,
 } from '../docker/endpoint.ts';
-import type { HostSetting } from '../settings/schema.ts';
 import { systemClock } from '../util/clock.ts';
 
 export type SourceChoice = 'auto' | 'cgroup' | 'api';
@@ -39,14 +41,26 @@ export function plainTcpWarning(endpoint: Endpoint): string | undefined {
   return `${endpoint.url} is plain TCP: unauthenticated and unencrypted, so anyone who can reach that port controls the engine. Use TLS (tcp://…:2376 with certificates) or ssh:// instead.`;
 }
 
+/**
+ * A saved engine as this layer needs it; the settings' `HostSetting` has this shape. Declared
+ * here so that connecting does not depend on the settings schema above it.
+ */
+export interface SavedEngine {
+  readonly name: string;
+  readonly url: string;
+  readonly tls?: { readonly caPath?: string; readonly certPath?: string; readonly keyPath?: string };
+  readonly identityFile?: string;
+  readonly knownHostsFile?: string;
+}
+
 /** The endpoint of a saved host: TLS, when it has files, always verifies. */
-export function savedEndpoint(host: HostSetting): ParsedHost {
+export function savedEndpoint(host: SavedEngine): ParsedHost {
   const tls = host.tls === undefined ? null : { verify: true, ...host.tls };
   return parseHostUrl(host.url, tls);
 }
 
 /** What to watch: the engine found like the docker CLI (null), a `--host` URL, or a saved host. */
-export type HostTarget = null | string | HostSetting;
+export type HostTarget = null | string | SavedEngine;
 
 /** Resolves a target to an endpoint and the options to dial it, or a sentence saying why not. */
 export async function dialOptionsFor(
@@ -130,7 +144,7 @@ export async function createCollectorFor(
  */
 export async function createCollectors(
   hostFlags: readonly string[],
-  saved: readonly HostSetting[],
+  saved: readonly SavedEngine[],
   options: ConnectOptions,
   warn: (text: string) => void,
 ): Promise<{ ok: true; collectors: Collector[] } | { ok: false; error: string }> {
@@ -156,4 +170,38 @@ export async function createCollectors(
   }
   if (collectors.length === 0) return { ok: false, error: 'None of the saved hosts can be watched.' };
   return { ok: true, collectors };
+}
+
+/** "Docker 28.2.2 (API 1.50) on Debian GNU/Linux 12 (linux), 2 CPUs, 7.6 GiB memory" */
+export function engineSummary(engine: EngineInfo): string {
+  const os = engine.operatingSystem === '' ? engine.os : `${engine.operatingSystem} (${engine.os})`;
+  return `${engine.product ?? 'Docker'} ${engine.version} (API ${engine.apiVersion}) on ${os}, ${engine.cpus} CPUs, ${binarySize(engine.memTotalBytes)} memory`;
+}
+
+/** One connection attempt; the exact failure, classified as the collector would. */
+export async function testHost(
+  target: HostTarget,
+  timeoutMs: number,
+): Promise<
+  | { ok: true; summary: string; engine: EngineInfo; warning?: string }
+  | { ok: false; state: string; error: string }
+> {
+  const dial = await dialOptionsFor(target);
+  if (!dial.ok) return { ok: false, state: 'invalid', error: dial.error };
+  const client = createEngineClient(dial.options);
+  try {
+    const engine = await client.describe(AbortSignal.timeout(timeoutMs));
+    const warning = plainTcpWarning(dial.endpoint);
+    return {
+      ok: true,
+      summary: engineSummary(engine),
+      engine,
+      ...(warning === undefined ? {} : { warning }),
+    };
+  } catch (error) {
+    const failure = classifyFailure(error);
+    return { ok: false, state: failure.state, error: failure.reason };
+  } finally {
+    client.close();
+  }
 }
