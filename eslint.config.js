@@ -30,7 +30,7 @@ export default tseslint.config(
   {
     files: ['src/**', 'renderer/**', 'test/**', 'bench/**', 'scripts/**'],
     // main/'s tests type their fakes with Electron's own types.
-    ignores: ['test/main/**'],
+    ignores: ['test/unit/main/**'],
     rules: { 'no-restricted-imports': ['error', electronOnlyInMain] },
   },
   {

@@ -8,7 +8,7 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import type { CDPSession } from 'playwright-core';
-import { launchChromium } from '../test/e2e/serve-process.ts';
+import { launchChromium } from '../test/helpers/serve-process.ts';
 
 const CONTAINERS = 15;
 const ONE_HZ_UPDATES = 30;

@@ -18,7 +18,7 @@ import { gapBefore, typicalStep } from './gaps.ts';
 /*
  * No Decimation plugin: it does not know gaps. Its LTTB reads a null as 0 and, beside a real 0 (an
  * idle container's CPU), keeps the 0 and drops the null, so the line crosses a sleep in the 24 h view
- * (test/e2e/chart-gap.test.ts). The history store already buckets the long windows (1 h: 360
+ * (test/browser/chart-gap.test.ts). The history store already buckets the long windows (1 h: 360
  * points, 24 h: 1,440), so no chart holds more than MAX_POINTS in renderer/detail.ts.
  */
 Chart.register(LineController, LineElement, PointElement, LinearScale, Tooltip, annotationPlugin);

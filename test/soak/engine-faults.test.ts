@@ -11,7 +11,7 @@ import { copyImage, startExtraDockerd, startSurvivor, type ExtraDockerd } from '
  * Faults a laptop's engine goes through, on a throw-away second dockerd (never the main one):
  * killed, hung, its socket replaced, and a remote engine whose network goes away. Each must end
  * in a clear host state and in samples again without anybody restarting the watcher.
- * test/collect/restart.test.ts already checks kill -9 with the cgroup source; here the streams of
+ * test/engine/collect/restart.test.ts already checks kill -9 with the cgroup source; here the streams of
  * the API source are cut, and every fault is timed. The figures go to docs/RELIABILITY.md.
  */
 

@@ -15,7 +15,7 @@ import {
 
 /*
  * What a broken proxy, a half-dead engine or an attacker on DOCKER_HOST can send, against the
- * shipped CLI. test/docker/hostile.test.ts already covers damaged stats bodies and a stream of
+ * shipped CLI. test/engine/docker/hostile.test.ts already covers damaged stats bodies and a stream of
  * 256 KiB chunks without a newline; this file covers sizes, slowness, content types and counters.
  */
 

@@ -12,12 +12,12 @@ import { DEFAULT_SETTINGS } from '../../src/settings/schema.ts';
 import { memorySettingsStore } from '../../src/settings/store.ts';
 import { systemClock } from '../../src/util/clock.ts';
 import { CLI, runCli } from '../helpers/cli.ts';
-import { wireWindow } from '../main/ipc-window.ts';
-import { startServe, type ServeProcess } from '../e2e/serve-process.ts';
+import { wireWindow } from '../unit/main/ipc-window.ts';
+import { startServe, type ServeProcess } from '../helpers/serve-process.ts';
 import { inspectBody, startFakeDaemon, statsBody, type FakeDaemon } from '../helpers/fake-daemon.ts';
 
 /*
- * What test/serve/server.test.ts (token, Host check, CSP header) and test/e2e/hostile-bridge.test.ts
+ * What test/unit/serve/server.test.ts (token, Host check, CSP header) and test/browser/hostile-bridge.test.ts
  * (a container named <img src=x onerror=…> rendered as text under the CSP) already prove is not
  * repeated here. This adds the process as shipped: `serve` bound off loopback, asked from another
  * address without its token; and a grep for planted secrets in everything we print or save.

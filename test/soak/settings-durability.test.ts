@@ -15,8 +15,8 @@ import { writeFileAtomic } from '../../src/util/atomic-write.ts';
 
 /*
  * Nothing the user saved is lost: not by a crash mid-save, not by a newer version's file, not by
- * a directory that cannot be written. Corrupt files are covered by test/settings/store.test.ts
- * and test/alerts/log-file.test.ts.
+ * a directory that cannot be written. Corrupt files are covered by test/unit/settings/store.test.ts
+ * and test/unit/alerts/log-file.test.ts.
  */
 
 const SAVER = fileURLToPath(new URL('./save-loop.ts', import.meta.url));
