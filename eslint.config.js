@@ -1,9 +1,144 @@
+import { builtinModules } from 'node:module';
+import { posix } from 'node:path';
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
-const electronOnlyInMain = {
-  paths: [{ name: 'electron', message: 'Only main/ may import electron; src/ is the Electron-free core.' }],
+/**
+ * The core's layers, low to high. A module imports its own folder and the rows below it, never a
+ * row above nor a peer on its own row; `import type` counts too, since the consumer declares the
+ * interface it reads (as `src/metrics` declares `MetricsState`). docs/ARCHITECTURE.md says why.
+ */
+export const LAYERS = [
+  ['util', 'model.ts'],
+  ['auth', 'docker', 'stats'],
+  ['dify'],
+  ['collect'],
+  ['history'],
+  ['alerts'],
+  ['settings'],
+  ['hosts'],
+  ['notify'],
+  ['api.ts'],
+  ['service'],
+  ['metrics', 'export'],
+  ['serve'],
+  ['cli'],
+];
+
+/**
+ * The part of src/ the renderer may import: data, the API contract and pure functions. It runs in
+ * a page, so it imports nothing of Node and nothing outside this list.
+ */
+export const BROWSER_SAFE = [
+  'src/model.ts',
+  'src/api.ts',
+  'src/alerts/format.ts',
+  'src/alerts/limit.ts',
+  'src/alerts/log.ts',
+  'src/alerts/types.ts',
+  'src/alerts/verdict.ts',
+  'src/export/collect.ts',
+  'src/export/csv.ts',
+  'src/export/history.ts',
+  'src/export/json.ts',
+  'src/history/ring.ts',
+  'src/history/store.ts',
+  'src/history/tiers.ts',
+  'src/hosts/remote-url.ts',
+  'src/settings/host-name.ts',
+  'src/settings/schema.ts',
+];
+
+const ORDER = LAYERS.map((row) => row.join(' + ')).join(' → ');
+const CLI_MESSAGE =
+  'Nothing imports src/cli/: it is the program on top; run it as a process (test/helpers/cli.ts).';
+const ELECTRON = {
+  name: 'electron',
+  message: 'Only main/ may import electron; src/ is the Electron-free core.',
 };
+const NODE_BUILTINS = builtinModules.filter((name) => !name.startsWith('_'));
+
+const escape = (text) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+const isFile = (unit) => unit.endsWith('.ts');
+const unitOf = (file) => LAYERS.flat().find((unit) => unit === file.split('/')[1]);
+/** A pattern on the specifier as written; the regex is case-sensitive, as the file system may be. */
+const pattern = (regex, message) => ({ regex, message, caseSensitive: true });
+
+/** How a file of `from` spells a path up to src/ (a folder's files may sit in subfolders). */
+const toSrc = (from) => (isFile(from) ? '\\./' : '(?:\\.\\./)+');
+
+function layerPatterns(from) {
+  const row = LAYERS.findIndex((units) => units.includes(from));
+  const peers = LAYERS[row].filter((unit) => unit !== from);
+  const above = LAYERS.slice(row + 1).flat();
+  const naming = (unit) => `^${toSrc(from)}${escape(unit)}${isFile(unit) ? '$' : '(?:/|$)'}`;
+  return [
+    ...peers.map((unit) =>
+      pattern(
+        naming(unit),
+        `src/${from} and src/${unit} are peers on one layer: neither imports the other (${ORDER}).`,
+      ),
+    ),
+    ...above.map((unit) =>
+      pattern(
+        naming(unit),
+        unit === 'cli'
+          ? CLI_MESSAGE
+          : `src/${from} is below src/${unit}: imports run downhill (${ORDER}); move the shared code down.`,
+      ),
+    ),
+    pattern(
+      `^${toSrc(from)}\\.\\./(?:main|renderer|test|bench|scripts)/`,
+      'src/ is the core: it imports none of the shells, tests or tools.',
+    ),
+  ];
+}
+
+/** Any relative specifier under `scope` that is not another browser-safe file, as `file` spells it. */
+function browserSafeOnly(file, scope, message) {
+  const dir = posix.dirname(file);
+  const spelled = BROWSER_SAFE.filter((other) => other !== file).map((other) => {
+    const relative = posix.relative(dir, other);
+    return escape(relative.startsWith('../') ? relative : `./${relative}`);
+  });
+  return pattern(`^(?!(?:${spelled.join('|')})$)${scope}`, `${message} (BROWSER_SAFE in eslint.config.js).`);
+}
+
+const noNode = (where) => ({
+  paths: [ELECTRON, ...NODE_BUILTINS.map((name) => ({ name, message: `${where} runs in a page: no Node.` }))],
+  patterns: [{ group: ['node:*'], message: `${where} runs in a page: browser APIs only.` }],
+});
+
+const restrict = (options) => ({ rules: { 'no-restricted-imports': ['error', options] } });
+
+const cliFromOutside = pattern('^(?:\\.\\./)+src/cli(?:/|$)', CLI_MESSAGE);
+
+const layerBlocks = LAYERS.flat().map((unit) => ({
+  files: isFile(unit) ? [`src/${unit}`] : [`src/${unit}/**`],
+  ignores: BROWSER_SAFE,
+  ...restrict({ paths: [ELECTRON], patterns: layerPatterns(unit) }),
+}));
+
+const browserSafeBlocks = BROWSER_SAFE.map((file) => {
+  const node = noNode(`${file} is browser-safe (the renderer imports it), so it`);
+  return {
+    files: [file],
+    ...restrict({
+      paths: node.paths,
+      patterns: [
+        ...node.patterns,
+        ...layerPatterns(unitOf(file)),
+        browserSafeOnly(
+          file,
+          '\\.\\.?/',
+          `${file} is browser-safe: it imports only the other browser-safe files`,
+        ),
+      ],
+    }),
+  };
+});
+
+const renderer = noNode('renderer/');
 
 export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', 'renderer/dist/**', 'main/dist/**', 'test/fixtures/**'] },
@@ -28,27 +163,30 @@ export default tseslint.config(
     },
   },
   {
-    files: ['src/**', 'renderer/**', 'test/**', 'bench/**', 'scripts/**'],
-    // main/'s tests type their fakes with Electron's own types.
-    ignores: ['test/unit/main/**'],
-    rules: { 'no-restricted-imports': ['error', electronOnlyInMain] },
+    files: ['src/**', 'test/**', 'bench/**', 'scripts/**'],
+    ...restrict({ paths: [ELECTRON], patterns: [cliFromOutside] }),
   },
+  {
+    // main/'s tests type their fakes with Electron's own types.
+    files: ['main/**', 'test/unit/main/**'],
+    ...restrict({ patterns: [cliFromOutside] }),
+  },
+  ...layerBlocks,
+  ...browserSafeBlocks,
   {
     // The renderer runs in a page (Electron's sandboxed one, or a browser): no Node, no Electron.
     files: ['renderer/**'],
-    rules: {
-      'no-restricted-imports': [
-        'error',
-        {
-          ...electronOnlyInMain,
-          patterns: [
-            {
-              group: ['node:*', 'fs', 'path', 'os', 'http', 'net', 'crypto', 'child_process'],
-              message: 'renderer/ runs in a page: browser APIs only.',
-            },
-          ],
-        },
+    ...restrict({
+      paths: renderer.paths,
+      patterns: [
+        ...renderer.patterns,
+        browserSafeOnly(
+          'renderer/index.ts',
+          '\\.\\./src/',
+          'renderer/ imports from src/ only its browser-safe part',
+        ),
+        pattern('^\\.\\./main/', 'renderer/ reaches main/ only through the API the preload exposes.'),
       ],
-    },
+    }),
   },
 );

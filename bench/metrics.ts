@@ -8,9 +8,8 @@
  */
 import { parseArgs } from 'node:util';
 import type { ActiveAlert } from '../src/alerts/types.ts';
-import { createMetricsRegistry } from '../src/metrics/registry.ts';
+import { createMetricsRegistry, type MetricsState } from '../src/metrics/registry.ts';
 import type { HostState, Role, Sample } from '../src/model.ts';
-import type { CurrentState } from '../src/service/monitor.ts';
 
 const { values: args } = parseArgs({ options: { renders: { type: 'string', default: '500' } } });
 const renders = Number(args.renders);
@@ -29,7 +28,7 @@ const HOST: HostState = {
   memTotalBytes: 16 * 1024 * MiB,
 };
 
-function stateOf(containers: number, round: number): CurrentState {
+function stateOf(containers: number, round: number): MetricsState {
   const samples: Sample[] = [];
   const active: ActiveAlert[] = [];
   for (let i = 0; i < containers; i++) {

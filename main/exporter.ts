@@ -4,8 +4,8 @@
  * (`credentials_file`), so it is kept as one, owner-only, beside the settings.
  */
 import type { MetricsServer, MetricsServerOptions } from '../src/metrics/http.ts';
-import { isLoopback } from '../src/serve/auth.ts';
-import type { TokenFileResult } from '../src/serve/token-file.ts';
+import { isLoopback } from '../src/auth/loopback.ts';
+import type { TokenFileResult } from '../src/auth/token-file.ts';
 import { DEFAULT_EXPORTER, type ExporterSetting, type Settings } from '../src/settings/schema.ts';
 
 export interface ExporterDeps {

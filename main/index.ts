@@ -24,7 +24,7 @@ import ElectronStore from 'electron-store';
 import nodeNotifier from 'node-notifier';
 import { createCollectorFor, createCollectors } from '../src/collect/connect.ts';
 import { startMetricsServer } from '../src/metrics/http.ts';
-import { readOrCreateTokenFile } from '../src/serve/token-file.ts';
+import { readOrCreateTokenFile } from '../src/auth/token-file.ts';
 import { createMonitorService } from '../src/service/create-monitor.ts';
 import type { MonitorService } from '../src/service/monitor.ts';
 import { systemClock } from '../src/util/clock.ts';

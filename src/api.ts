@@ -10,7 +10,7 @@ import type { BucketPoint } from './history/tiers.ts';
 import type { ContainerEvent, HostState, Sample } from './model.ts';
 import type { FieldError, Settings, SettingsPatch } from './settings/schema.ts';
 import { checkRemoteUrl } from './hosts/remote-url.ts';
-import { HOST_NAME_PATTERN } from './hosts/name.ts';
+import { HOST_NAME_PATTERN } from './settings/host-name.ts';
 
 /** What the window needs to draw itself at once: the latest of everything. */
 export interface Snapshot {

@@ -3,7 +3,7 @@ import Table from 'cli-table3';
 import type { Command } from 'commander';
 import { parseHostUrl } from '../docker/endpoint.ts';
 import { scanDockerConfig } from '../hosts/import.ts';
-import { HOST_NAME_PATTERN } from '../hosts/name.ts';
+import { HOST_NAME_PATTERN } from '../settings/host-name.ts';
 import { removeTlsFiles, storeTlsFiles, type TlsSources } from '../hosts/tls-files.ts';
 import type { HostSetting } from '../settings/schema.ts';
 import { defaultSettingsPath } from '../settings/paths.ts';

@@ -4,7 +4,7 @@ import { AlertEngine } from '../alerts/engine.ts';
 import type { Alert } from '../alerts/types.ts';
 import type { Notifier } from '../notify/notifier.ts';
 import { defaultAlertLogPath, loadAlertLog } from '../alerts/log-file.ts';
-import { createAlertRecorder } from '../alerts/recorder.ts';
+import { createAlertRecorder } from '../notify/recorder.ts';
 import { systemClock } from '../util/clock.ts';
 import { parseDuration } from '../util/duration.ts';
 import { createCollectorFor, createCollectors, type SourceChoice } from '../collect/connect.ts';
@@ -176,7 +176,7 @@ program
       const { findRendererDir, startServe } = await import('../serve/run.ts');
       let token: string | undefined;
       if (opts.tokenFile !== undefined) {
-        const { readOrCreateTokenFile } = await import('../serve/token-file.ts');
+        const { readOrCreateTokenFile } = await import('../auth/token-file.ts');
         const read = readOrCreateTokenFile(opts.tokenFile);
         if (!read.ok) {
           process.stderr.write(`${read.error}\n`);

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { HostSetting } from '../settings/schema.ts';
-import { HOST_NAME_PATTERN } from './name.ts';
+import { HOST_NAME_PATTERN } from '../settings/host-name.ts';
 
 const NAME = new RegExp(HOST_NAME_PATTERN);
 const FILE_FIELDS = ['identityFile', 'knownHostsFile'] as const;

@@ -6,9 +6,9 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Registry } from 'prom-client';
-import { authenticate, isLoopback, loopbackHostAllowed } from '../serve/auth.ts';
-import type { CurrentState } from '../service/monitor.ts';
-import { createMetricsRegistry } from './registry.ts';
+import { isLoopback, loopbackHostAllowed } from '../auth/loopback.ts';
+import { authenticate } from '../auth/token.ts';
+import { createMetricsRegistry, type MetricsState } from './registry.ts';
 
 /** Answers a scrape; the caller has already decided the request may have it. */
 export function sendMetrics(
@@ -36,7 +36,7 @@ export function sendMetrics(
 
 export interface MetricsServerOptions {
   /** The monitor's state at scrape time: `MonitorService.current`. */
-  readonly read: () => CurrentState;
+  readonly read: () => MetricsState;
   readonly port: number;
   readonly bind: string;
   /** Required, and checked on every request, when `bind` is not loopback. */

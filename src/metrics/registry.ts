@@ -4,14 +4,27 @@
  * resets it and sets what is true now, so a container that is gone is gone from the output.
  */
 import { Counter, Gauge, Registry } from 'prom-client';
-import type { Sample } from '../model.ts';
-import type { CurrentState } from '../service/monitor.ts';
+import type { ActiveAlert } from '../alerts/types.ts';
+import type { HostState, Sample } from '../model.ts';
 import { CONTAINER_LABELS, containerLabels, difyVersions, type ContainerLabels } from './labels.ts';
+
+/**
+ * What a scrape reads, declared here rather than taken from the service: the exporter depends on
+ * these four facts only, and the monitor service (or a test) hands over anything that has them.
+ */
+export interface MetricsState {
+  /** Each host's latest round. */
+  readonly samples: readonly Sample[];
+  readonly hosts: readonly HostState[];
+  readonly active: readonly ActiveAlert[];
+  /** OOM kills per container key since the monitor started. */
+  readonly oomKills: ReadonlyMap<string, number>;
+}
 
 /** One scrape's reading of the state, shared by every metric's collect callback. */
 interface View {
   readonly containers: readonly { readonly sample: Sample; readonly labels: ContainerLabels }[];
-  readonly state: CurrentState;
+  readonly state: MetricsState;
 }
 
 interface ContainerMetric {
@@ -19,7 +32,7 @@ interface ContainerMetric {
   readonly help: string;
   readonly type: 'gauge' | 'counter';
   /** The value, or null when it is not known (a stopped container has no working set). */
-  readonly value: (sample: Sample, state: CurrentState) => number | null | undefined;
+  readonly value: (sample: Sample, state: MetricsState) => number | null | undefined;
 }
 
 /** cAdvisor's names and meanings; its `interface` and `device` labels are summed away. */
@@ -94,7 +107,7 @@ function usable(value: number | null | undefined): value is number {
  * Containers whose host answers. A host that is down keeps its last round in the state; serving
  * it would show frozen numbers as live, so its series end and `dify_monitor_host_up` says why.
  */
-function viewOf(state: CurrentState): View {
+function viewOf(state: MetricsState): View {
   const up = new Set(state.hosts.filter((h) => h.state === 'up').map((h) => h.host));
   const samples = state.samples.filter((s) => up.has(s.host));
   const versions = difyVersions(samples);
@@ -105,7 +118,7 @@ function viewOf(state: CurrentState): View {
 }
 
 /** A registry whose every scrape reads `read()` once. */
-export function createMetricsRegistry(read: () => CurrentState): Registry {
+export function createMetricsRegistry(read: () => MetricsState): Registry {
   const registry = new Registry();
   let view: View | null = null;
   // prom-client calls each metric's collect in turn; one reading per scrape keeps them consistent.

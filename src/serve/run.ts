@@ -8,7 +8,8 @@ import type { Notifier } from '../notify/notifier.ts';
 import type { Clock } from '../util/clock.ts';
 import { createMetricsRegistry } from '../metrics/registry.ts';
 import { loadAssets } from './assets.ts';
-import { isLoopback, newToken } from './auth.ts';
+import { isLoopback } from '../auth/loopback.ts';
+import { newToken } from '../auth/token.ts';
 import { createBridgeServer } from './server.ts';
 
 export interface ServeOptions {

@@ -1,10 +1,11 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Registry } from 'prom-client';
 import { checkRequest, INVOKE_CHANNELS, type InvokeChannel } from '../api.ts';
+import { loopbackHostAllowed } from '../auth/loopback.ts';
+import { authenticate, TOKEN_COOKIE } from '../auth/token.ts';
 import { sendMetrics } from '../metrics/http.ts';
 import type { MonitorService } from '../service/monitor.ts';
 import type { AssetTable } from './assets.ts';
-import { authenticate, loopbackHostAllowed, TOKEN_COOKIE } from './auth.ts';
 import { streamEvents } from './sse.ts';
 
 export const MAX_BODY_BYTES = 64 * 1024;

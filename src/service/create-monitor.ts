@@ -1,6 +1,6 @@
 import { AlertEngine } from '../alerts/engine.ts';
 import { loadAlertLog } from '../alerts/log-file.ts';
-import { createAlertRecorder } from '../alerts/recorder.ts';
+import { createAlertRecorder } from '../notify/recorder.ts';
 import type { Alert } from '../alerts/types.ts';
 import {
   HISTORY_WINDOWS,
@@ -19,7 +19,7 @@ import {
 } from '../api.ts';
 import type { CollectorListeners, Mode } from '../collect/collector.ts';
 import { HistoryStore } from '../history/store.ts';
-import { hostChanges, hostsFromPage, hostView, settingsForPage } from '../hosts/page-hosts.ts';
+import { hostChanges, hostsFromPage, hostView, settingsForPage } from './page-hosts.ts';
 import { fileReferencesChanged } from '../hosts/saved.ts';
 import type { Notifier } from '../notify/notifier.ts';
 import type { HostState, Sample } from '../model.ts';

@@ -1,7 +1,7 @@
 import { Ajv, type ErrorObject } from 'ajv';
 import { DEFAULT_ALERT_SETTINGS, type AlertSettings } from '../alerts/types.ts';
 import { ROLES } from '../model.ts';
-import { HOST_NAME_PATTERN } from '../hosts/name.ts';
+import { HOST_NAME_PATTERN } from './host-name.ts';
 
 /**
  * Everything the user can set. One JSON schema serves the desktop app (electron-store validates

@@ -2,8 +2,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { describe, it } from 'node:test';
 import type { ActiveAlert } from '../../../src/alerts/types.ts';
-import { createMetricsRegistry } from '../../../src/metrics/registry.ts';
-import type { CurrentState } from '../../../src/service/monitor.ts';
+import { createMetricsRegistry, type MetricsState } from '../../../src/metrics/registry.ts';
 import { host, MiB, sample } from '../../helpers/metrics-fixtures.ts';
 
 interface Series {
@@ -11,7 +10,7 @@ interface Series {
   readonly value: number;
 }
 
-async function scrape(read: () => CurrentState): Promise<{ text: string; json: Map<string, Series[]> }> {
+async function scrape(read: () => MetricsState): Promise<{ text: string; json: Map<string, Series[]> }> {
   const registry = createMetricsRegistry(read);
   const text = await registry.metrics();
   const json = new Map(
@@ -20,7 +19,7 @@ async function scrape(read: () => CurrentState): Promise<{ text: string; json: M
   return { text, json };
 }
 
-function state(partial: Partial<CurrentState>): CurrentState {
+function state(partial: Partial<MetricsState>): MetricsState {
   return { samples: [], hosts: [host('local', 'up')], active: [], oomKills: new Map(), ...partial };
 }
 

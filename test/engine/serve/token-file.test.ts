@@ -3,7 +3,7 @@ import { chmodSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync }
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { readOrCreateTokenFile } from '../../../src/serve/token-file.ts';
+import { readOrCreateTokenFile } from '../../../src/auth/token-file.ts';
 import { startServe } from '../../helpers/serve-process.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'dm-token-file-'));

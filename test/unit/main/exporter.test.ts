@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { createExporterControl } from '../../../main/exporter.ts';
 import { startMetricsServer } from '../../../src/metrics/http.ts';
-import { readOrCreateTokenFile } from '../../../src/serve/token-file.ts';
+import { readOrCreateTokenFile } from '../../../src/auth/token-file.ts';
 import { DEFAULT_SETTINGS, type ExporterSetting, type Settings } from '../../../src/settings/schema.ts';
 import { host, sample } from '../../helpers/metrics-fixtures.ts';
 

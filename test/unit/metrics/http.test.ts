@@ -3,14 +3,13 @@ import { request } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, describe, it } from 'node:test';
 import { startMetricsServer } from '../../../src/metrics/http.ts';
-import { createMetricsRegistry } from '../../../src/metrics/registry.ts';
+import { createMetricsRegistry, type MetricsState } from '../../../src/metrics/registry.ts';
 import { createBridgeServer } from '../../../src/serve/server.ts';
 import { createMonitorService } from '../../../src/service/create-monitor.ts';
-import type { CurrentState } from '../../../src/service/monitor.ts';
 import { memorySettingsStore } from '../../../src/settings/store.ts';
 import { host, sample } from '../../helpers/metrics-fixtures.ts';
 
-const state: CurrentState = {
+const state: MetricsState = {
   samples: [sample('docker-api-1')],
   hosts: [host('local', 'up')],
   active: [],

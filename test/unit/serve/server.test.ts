@@ -3,7 +3,7 @@ import { request } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import type { Asset } from '../../../src/serve/assets.ts';
-import { isLoopback } from '../../../src/serve/auth.ts';
+import { isLoopback } from '../../../src/auth/loopback.ts';
 import { createBridgeServer, MAX_BODY_BYTES } from '../../../src/serve/server.ts';
 import type { MonitorService } from '../../../src/service/monitor.ts';
 import { createMonitorService, type MonitorSource } from '../../../src/service/create-monitor.ts';

@@ -1,8 +1,8 @@
-import { alertNotifier } from '../notify/alert-notifier.ts';
-import type { Notifier } from '../notify/notifier.ts';
-import type { AlertLog } from './log.ts';
-import { saveAlertLog } from './log-file.ts';
-import type { Alert } from './types.ts';
+import type { AlertLog } from '../alerts/log.ts';
+import { saveAlertLog } from '../alerts/log-file.ts';
+import type { Alert } from '../alerts/types.ts';
+import { alertNotifier } from './alert-notifier.ts';
+import type { Notifier } from './notifier.ts';
 
 /** What happens to alerts once the engine has raised them: kept on disk, and shown on the desktop. */
 export interface AlertRecorder {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { checkRequest } from '../../../src/api.ts';
-import { hostChanges, hostsFromPage, hostView, settingsForPage } from '../../../src/hosts/page-hosts.ts';
+import { hostChanges, hostsFromPage, hostView, settingsForPage } from '../../../src/service/page-hosts.ts';
 import { checkRemoteUrl } from '../../../src/hosts/remote-url.ts';
 import { createMonitorService } from '../../../src/service/create-monitor.ts';
 import { DEFAULT_SETTINGS, type HostSetting } from '../../../src/settings/schema.ts';

@@ -6,8 +6,8 @@
  */
 import type { HostView } from '../api.ts';
 import { plainTcpWarning, savedEndpoint } from '../collect/connect.ts';
+import { checkRemoteUrl } from '../hosts/remote-url.ts';
 import type { FieldError, HostSetting, Settings } from '../settings/schema.ts';
-import { checkRemoteUrl } from './remote-url.ts';
 
 const FILE_FIELDS = ['tls', 'identityFile', 'knownHostsFile'] as const;
 

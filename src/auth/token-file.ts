@@ -4,7 +4,7 @@
  * file others can read is refused rather than trusted.
  */
 import { closeSync, fstatSync, openSync, readFileSync, writeSync } from 'node:fs';
-import { newToken } from './auth.ts';
+import { newToken } from './token.ts';
 
 /** Long enough that guessing is out of reach; what newToken() makes is 32 characters. */
 const MIN_TOKEN_LENGTH = 24;
