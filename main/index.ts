@@ -22,11 +22,9 @@ import {
 } from 'electron';
 import ElectronStore from 'electron-store';
 import nodeNotifier from 'node-notifier';
-import { createCollectorFor, createCollectors } from '../src/collect/connect.ts';
 import { startMetricsServer } from '../src/metrics/http.ts';
 import { readOrCreateTokenFile } from '../src/auth/token-file.ts';
-import { createMonitorService } from '../src/service/create-monitor.ts';
-import type { MonitorService } from '../src/service/monitor.ts';
+import { composeMonitor } from '../src/service/compose.ts';
 import { systemClock } from '../src/util/clock.ts';
 import { APP_SCHEME, APP_SCHEME_PRIVILEGES, appProtocolHandler } from './app-protocol.ts';
 import { forwardEvents, registerIpc } from './ipc.ts';
@@ -44,7 +42,6 @@ import type { TrayState } from './tray-state.ts';
 const APP_ID = 'ai.dify.monitor';
 /** Time-based changes (a mute ending, an alert ageing out) need no event to show. */
 const TRAY_REFRESH_MS = 30_000;
-const REQUEST_TIMEOUT_MS = 5000;
 
 function warn(text: string): void {
   process.stderr.write(`${text}\n`);
@@ -94,16 +91,6 @@ async function ready(): Promise<void> {
   openSecretStore({ path: join(userData, 'secrets.json'), safeStorage, platform: process.platform, warn });
 
   const initial = settings.store.get();
-  // The local engine and the saved hosts; with none reachable the tray says so and the app stays up.
-  const connect = {
-    intervalMs: initial.intervals.fastMs,
-    trayIntervalMs: initial.intervals.trayMs,
-    includeOthers: false,
-    source: 'auto',
-    requestTimeoutMs: REQUEST_TIMEOUT_MS,
-  } as const;
-  const made = await createCollectors([], initial.hosts, connect, warn);
-  if (!made.ok) tell(made.error);
 
   const window = createPopoverWindow(BrowserWindow, join(root, 'main/dist/preload.cjs'));
   const tray = new Tray(nativeImage.createFromPath(trayIconPath(assets, 'disconnected', process.platform)));
@@ -127,15 +114,18 @@ async function ready(): Promise<void> {
     onClick: (key) => void popover?.openAlert(key),
   });
 
-  const service: MonitorService = createMonitorService({
-    collectors: made.ok ? made.collectors : [],
-    clock: systemClock,
+  // The local engine and the saved hosts; with none reachable the tray says so and the app stays up.
+  const composed = await composeMonitor({
     settings: settings.store,
+    hostFlags: [],
     alertLogPath: join(userData, 'alerts.json'),
-    notifier,
+    clock: systemClock,
     warn,
-    savedHostCollector: (host) => createCollectorFor(host, connect),
+    notifier,
+    allowNoEngine: true,
   });
+  if (!composed.ok) throw new Error(composed.error);
+  const { service } = composed;
 
   popover = new Popover({
     window,

@@ -1,11 +1,11 @@
 /**
  * What the tray icon and its tooltip say, decided from what the monitor knows now: host states,
- * the latest samples, the alert engine's active conditions, recent OOM kills and the mute. Pure, so that every case is a unit test.
+ * the latest samples, the monitor's verdict and the mute. Pure, so that every case is a unit test.
  */
 import { formatBytesOf, formatBytes } from '../src/alerts/format.ts';
 import { hostReachable } from '../src/alerts/events.ts';
 import { hostMemoryOf } from '../src/alerts/stack.ts';
-import type { ActiveAlert, Alert } from '../src/alerts/types.ts';
+import type { Verdict, VerdictLevel } from '../src/alerts/verdict.ts';
 import type { HostState, Sample } from '../src/model.ts';
 import type { Settings } from '../src/settings/schema.ts';
 
@@ -15,10 +15,8 @@ export type TrayState = (typeof TRAY_STATES)[number];
 export interface TrayInput {
   readonly hosts: readonly HostState[];
   readonly samples: readonly Sample[];
-  /** The alert engine's conditions that hold now (`MonitorService.current().active`). */
-  readonly active: readonly ActiveAlert[];
-  /** The alert log, newest first: OOM kills are events, not conditions, and only it has them. */
-  readonly alerts: readonly Alert[];
+  /** What is wrong now (`MonitorService.current().verdict`): the page and the CLI show the same. */
+  readonly verdict: Verdict;
   readonly settings: Settings;
   readonly paused: boolean;
   readonly now: number;
@@ -31,29 +29,13 @@ export interface TraySummary {
   readonly levels: ReadonlyMap<string, Level>;
 }
 
-export type Level = 'warning' | 'critical';
+export type Level = VerdictLevel;
 
 /** Windows cuts tray tooltips at 127 characters. */
 export const TOOLTIP_MAX = 127;
-/** An OOM kill keeps its container critical this long, as on the dashboard. */
-export const RECENT_KILL_MS = 15 * 60_000;
-
-function raise(levels: Map<string, Level>, key: string, level: Level): void {
-  if (levels.get(key) !== 'critical') levels.set(key, level);
-}
-
-/** Conditions by key; an unreachable host is told apart (disconnected), not counted as a warning. */
+/** The verdict by key; an unreachable host is told apart (disconnected), not counted as a warning. */
 function levelsOf(input: TrayInput): Map<string, Level> {
-  const levels = new Map<string, Level>();
-  for (const a of input.active) {
-    if (a.rule === 'host-down' || a.severity === 'info') continue;
-    raise(levels, a.key, a.severity);
-  }
-  for (const alert of input.alerts) {
-    if (input.now - alert.ts > RECENT_KILL_MS) break;
-    if (alert.rule === 'oom-killed') raise(levels, alert.key ?? alert.name, 'critical');
-  }
-  return levels;
+  return new Map(input.verdict.findings.filter((f) => f.scope !== 'host').map((f) => [f.key, f.level]));
 }
 
 function mutedUntil(settings: Settings, now: number): number | null {

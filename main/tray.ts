@@ -52,7 +52,7 @@ export class TrayController {
       if (!options.attachMenu) options.tray.popUpContextMenu(options.buildMenu(this.#template));
     });
     const changed = (): void => void this.refresh();
-    this.#stops = (['monitor:round', 'monitor:host', 'monitor:alert', 'settings:changed'] as const).map(
+    this.#stops = (['monitor:round', 'monitor:verdict', 'monitor:host', 'settings:changed'] as const).map(
       (channel) => options.service.on(channel, changed),
     );
   }
@@ -95,8 +95,7 @@ export class TrayController {
     const summary = summarize({
       hosts: snapshot.hosts,
       samples: snapshot.samples,
-      active: this.#o.service.current().active,
-      alerts: snapshot.alerts,
+      verdict: snapshot.verdict,
       settings: snapshot.settings,
       paused,
       now: this.#o.now(),

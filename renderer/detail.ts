@@ -365,7 +365,7 @@ export class DetailView {
       return;
     }
     const s = row.sample;
-    const status = containerStatus(s, this.#state.settings, this.#state.alerts, Date.now());
+    const status = containerStatus(s, this.#state.verdict);
     this.#head.append(
       h('h2', {}, s.name),
       h(

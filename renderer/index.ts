@@ -77,6 +77,11 @@ class App {
       this.#header();
       if (this.#route.view !== 'settings' && this.#route.view !== 'detail') this.#schedule();
     });
+    this.#on('monitor:verdict', (verdict) => {
+      this.#state.verdict = verdict;
+      this.#detail?.refresh();
+      if (this.#route.view === 'overview') this.#schedule();
+    });
     this.#on('settings:changed', (settings) => {
       this.#state.setSettings(settings, Date.now());
       this.#detail?.refresh();
@@ -152,7 +157,6 @@ class App {
 
   #render(): void {
     const focusedKey = (document.activeElement as HTMLElement | null)?.dataset?.['key'];
-    const now = Date.now();
     let view: HTMLElement;
     if (this.#route.view === 'alerts') {
       view = renderAlerts(this.#api, this.#state, (message) => {
@@ -160,7 +164,7 @@ class App {
         this.#schedule();
       });
     } else if (this.#route.view === 'overview') {
-      view = renderOverview(this.#state, this.#list, now, () => this.#render());
+      view = renderOverview(this.#state, this.#list, () => this.#render());
     } else {
       return;
     }

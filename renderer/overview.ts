@@ -1,27 +1,9 @@
 /** The landing view: one card per host and stack, then every container grouped by role. */
-import type { Role, Sample } from '../src/model.ts';
+import { ROLES, type Sample } from '../src/model.ts';
 import { h, sparkline } from './dom.ts';
 import { clockTime, formatBytes, percent } from './format.ts';
 import type { State } from './state.ts';
-import { containerStatus, statusOf, worst, type Level, type Status } from './status.ts';
-
-export const ROLE_ORDER: readonly Role[] = [
-  'api',
-  'worker',
-  'worker_beat',
-  'web',
-  'db',
-  'redis',
-  'vector_store',
-  'sandbox',
-  'plugin_daemon',
-  'ssrf_proxy',
-  'nginx',
-  'init',
-  'certbot',
-  'service',
-  'other',
-];
+import { containerStatus, stackLevel, statusOf, worst, type Level, type Status } from './status.ts';
 
 export type SortKey = 'name' | 'mem' | 'memPercent' | 'cpu' | 'state';
 export interface ListOptions {
@@ -78,7 +60,7 @@ function hostBanner(state: State, host: string): HTMLElement | null {
   );
 }
 
-function stackCards(state: State, now: number): HTMLElement {
+function stackCards(state: State): HTMLElement {
   const groups = new Map<string, Sample[]>();
   for (const { sample } of state.rows.values()) {
     const id = `${sample.host}\u0000${sample.stack ?? ''}`;
@@ -97,8 +79,8 @@ function stackCards(state: State, now: number): HTMLElement {
     const allLimited = samples.every((s) => s.memLimitSource === 'container' && s.memLimitBytes !== null);
     const limits = allLimited ? samples.reduce((sum, s) => sum + (s.memLimitBytes ?? 0), 0) : null;
     const against = limits ?? hostMem;
-    const statuses = samples.map((s) => containerStatus(s, state.settings, state.alerts, now).level);
-    const level: Level = worst(statuses);
+    const statuses = samples.map((s) => containerStatus(s, state.verdict).level);
+    const level: Level = stack === '' ? worst(statuses) : stackLevel(state.verdict, host, stack, statuses);
     const running = samples.filter((s) => s.state === 'running').length;
     const count = (l: Level): number => statuses.filter((x) => x === l).length;
     const share = against === null || against <= 0 ? null : (used / against) * 100;
@@ -166,8 +148,8 @@ function limitText(s: Sample): string {
     : formatBytes(s.memLimitBytes);
 }
 
-function row(state: State, s: Sample, stale: boolean, now: number): HTMLTableRowElement {
-  const status = containerStatus(s, state.settings, state.alerts, now);
+function row(state: State, s: Sample, stale: boolean): HTMLTableRowElement {
+  const status = containerStatus(s, state.verdict);
   const seenAt = state.rows.get(s.key)?.seenAt ?? s.ts;
   const kills = state.alerts.filter((a) => a.rule === 'oom-killed' && a.key === s.key).length;
   return h(
@@ -234,12 +216,7 @@ const HEADERS: readonly { label: string; key: SortKey | null }[] = [
   { label: 'Events', key: null },
 ];
 
-export function renderOverview(
-  state: State,
-  options: ListOptions,
-  now: number,
-  onChange: () => void,
-): HTMLElement {
+export function renderOverview(state: State, options: ListOptions, onChange: () => void): HTMLElement {
   const root = h('div', { class: 'overview' });
   const hosts = [...state.hosts.keys()].sort();
   for (const host of hosts) {
@@ -268,7 +245,7 @@ export function renderOverview(
       ),
     );
   }
-  root.append(stackCards(state, now));
+  root.append(stackCards(state));
 
   const filter = h(
     'fieldset',
@@ -329,14 +306,14 @@ export function renderOverview(
     );
   }
   table.append(h('thead', {}, head));
-  for (const role of ROLE_ORDER) {
+  for (const role of ROLES) {
     const inRole = shown.filter((s) => s.role === role);
     if (inRole.length === 0) continue;
     const body = h('tbody', { 'data-role-group': role });
     body.append(h('tr', { class: 'group' }, h('th', { colspan: HEADERS.length, scope: 'rowgroup' }, role)));
     for (const s of inRole) {
       const hs = state.hosts.get(s.host);
-      body.append(row(state, s, hs !== undefined && hs.state !== 'up', now));
+      body.append(row(state, s, hs !== undefined && hs.state !== 'up'));
     }
     table.append(body);
   }

@@ -3,6 +3,7 @@
  * short bounded series for sparklines and chart markers. Nothing here grows without bound.
  */
 import type { Alert } from '../src/alerts/types.ts';
+import type { Verdict } from '../src/alerts/verdict.ts';
 import type { Snapshot } from '../src/api.ts';
 import type { ContainerEvent, HostState, Sample } from '../src/model.ts';
 import type { Settings } from '../src/settings/schema.ts';
@@ -27,9 +28,12 @@ export class State {
   alerts: Alert[] = [];
   settings: Settings;
   mutedUntil: number | null;
+  /** What the monitor holds to be wrong now: every badge reads it, none judges a sample. */
+  verdict: Verdict;
 
   constructor(snapshot: Snapshot) {
     this.settings = snapshot.settings;
+    this.verdict = snapshot.verdict;
     this.mutedUntil = snapshot.mutedUntil;
     for (const host of snapshot.hosts) this.hosts.set(host.host, host);
     for (const sample of snapshot.samples) this.#put(sample, sample.ts);

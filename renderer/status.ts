@@ -3,7 +3,7 @@
  * same for everyone (colour-blind users, a greyscale screenshot).
  */
 import { effectiveLimit, type EffectiveLimit } from '../src/alerts/limit.ts';
-import type { Alert } from '../src/alerts/types.ts';
+import { findingFor, reasonWords, type Verdict } from '../src/alerts/verdict.ts';
 import type { Sample } from '../src/model.ts';
 import type { Settings } from '../src/settings/schema.ts';
 
@@ -23,9 +23,6 @@ const LOOK: Readonly<Record<Level, { icon: string; word: string }>> = {
   warning: { icon: '▲', word: 'Warning' },
   critical: { icon: '✖', word: 'Critical' },
 };
-/** An OOM kill keeps its container critical on the page this long. */
-const RECENT_KILL_MS = 15 * 60_000;
-
 export function statusOf(level: Level, word?: string): Status {
   return { level, icon: LOOK[level].icon, word: word ?? LOOK[level].word };
 }
@@ -40,28 +37,23 @@ export function limitOf(sample: Sample, settings: Settings): EffectiveLimit | nu
   return effectiveLimit(sample, settings.alerts.roleBudgetBytes);
 }
 
-export function memPercentOfLimit(sample: Sample, settings: Settings): number | null {
-  const limit = limitOf(sample, settings);
-  if (limit === null || sample.memUsageBytes === null) return null;
-  return (sample.memUsageBytes / limit.bytes) * 100;
+/** The monitor's verdict on a container, in words; a stopped one without a finding says its state. */
+export function containerStatus(sample: Sample, verdict: Verdict): Status {
+  const finding = findingFor(verdict, sample.key);
+  const first = finding?.reasons[0];
+  if (finding !== undefined && first !== undefined)
+    return statusOf(finding.level, reasonWords(first.rule, first.level));
+  if (sample.state !== 'running') return statusOf('stopped', sample.state);
+  return statusOf('ok');
 }
 
-export function containerStatus(
-  sample: Sample,
-  settings: Settings,
-  alerts: readonly Alert[],
-  now: number,
-): Status {
-  const killed = alerts.some(
-    (a) => a.rule === 'oom-killed' && a.key === sample.key && now - a.ts < RECENT_KILL_MS,
-  );
-  if (killed || (sample.oomKilled && sample.state !== 'running')) return statusOf('critical', 'OOM-killed');
-  if (sample.state === 'restarting' || sample.state === 'dead') return statusOf('critical', sample.state);
-  if (sample.state !== 'running') return statusOf('stopped', sample.state);
-  if (sample.health === 'unhealthy') return statusOf('warning', 'Unhealthy');
-  const percent = memPercentOfLimit(sample, settings);
-  const memory = settings.alerts.memory;
-  if (percent !== null && percent >= memory.criticalPercent) return statusOf('critical', 'Memory critical');
-  if (percent !== null && percent >= memory.warningPercent) return statusOf('warning', 'Memory high');
-  return statusOf('ok');
+/** A stack's own finding (its memory against the host) joins its containers' levels. */
+export function stackLevel(
+  verdict: Verdict,
+  host: string,
+  stack: string,
+  containers: readonly Level[],
+): Level {
+  const own = findingFor(verdict, `${host}/${stack}`);
+  return worst(own === undefined ? containers : [...containers, own.level]);
 }

@@ -4,6 +4,7 @@
  */
 import { parseAlert } from '../src/alerts/log.ts';
 import type { Alert } from '../src/alerts/types.ts';
+import { parseVerdict } from '../src/alerts/verdict.ts';
 import type { EventChannel, EventChannels, Snapshot } from '../src/api.ts';
 import {
   SAMPLE_METRICS,
@@ -124,6 +125,8 @@ export function parseSnapshot(v: unknown): Snapshot | null {
   const samples = samplesOf(v['samples']);
   if (samples === null || !v['hosts'].every(isHostState) || !isSettings(v['settings'])) return null;
   if (!numOrNull(v['mutedUntil'])) return null;
+  const verdict = parseVerdict(v['verdict']);
+  if (verdict === null) return null;
   const alerts = v['alerts']
     .slice(0, MAX_SAMPLES)
     .map(parseAlert)
@@ -134,6 +137,7 @@ export function parseSnapshot(v: unknown): Snapshot | null {
     alerts,
     settings: v['settings'],
     mutedUntil: v['mutedUntil'],
+    verdict,
   };
 }
 
@@ -143,8 +147,14 @@ export function checkEvent<C extends EventChannel>(channel: C, payload: unknown)
   switch (channel as EventChannel) {
     case 'monitor:round': {
       if (!isRecord(payload) || !text(payload['host']) || !num(payload['ts'])) return null;
+      const { host, ts, fresh, running, durationMs } = payload;
+      if (!num(fresh) || !num(running) || !num(durationMs)) return null;
       const samples = samplesOf(payload['samples']);
-      return samples === null ? null : ok({ host: payload['host'], ts: payload['ts'], samples });
+      return samples === null ? null : ok({ host, ts, samples, fresh, running, durationMs });
+    }
+    case 'monitor:verdict': {
+      const verdict = parseVerdict(payload);
+      return verdict === null ? null : ok(verdict);
     }
     case 'monitor:host':
       return isHostState(payload) ? ok(payload) : null;

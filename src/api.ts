@@ -7,7 +7,8 @@
 import type { Alert } from './alerts/types.ts';
 import type { RawPoint } from './history/store.ts';
 import type { BucketPoint } from './history/tiers.ts';
-import type { ContainerEvent, HostState, Sample } from './model.ts';
+import type { Verdict } from './alerts/verdict.ts';
+import type { ContainerEvent, HostState, Round, Sample } from './model.ts';
 import type { FieldError, Settings, SettingsPatch } from './settings/schema.ts';
 import { checkRemoteUrl } from './hosts/remote-url.ts';
 import { HOST_NAME_PATTERN } from './settings/host-name.ts';
@@ -21,6 +22,8 @@ export interface Snapshot {
   readonly settings: Settings;
   /** Set while everything is muted (ms since epoch). */
   readonly mutedUntil: number | null;
+  /** What is wrong now, as the alert engine holds it: every badge, icon and row reads this. */
+  readonly verdict: Verdict;
 }
 
 export const HISTORY_METRICS = ['cpuPercent', 'memUsageBytes', 'memPercent'] as const;
@@ -101,7 +104,9 @@ export interface InvokeChannels {
 
 /** Main → renderer pushes (webContents.send; SSE events on the bridge). */
 export interface EventChannels {
-  'monitor:round': { readonly host: string; readonly ts: number; readonly samples: readonly Sample[] };
+  'monitor:round': Round;
+  /** Sent whenever what is wrong changes: a condition rose or cleared, a kill aged out. */
+  'monitor:verdict': Verdict;
   'monitor:host': HostState;
   'monitor:event': ContainerEvent;
   'monitor:alert': Alert;
@@ -127,6 +132,7 @@ export const EVENT_CHANNELS: readonly EventChannel[] = [
   'monitor:host',
   'monitor:event',
   'monitor:alert',
+  'monitor:verdict',
   'settings:changed',
   'ui:focus-container',
 ];

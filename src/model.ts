@@ -33,19 +33,30 @@ export type ContainerState = 'created' | 'running' | 'paused' | 'restarting' | '
 export type Health = 'healthy' | 'unhealthy' | 'starting' | 'none';
 export type MemLimitSource = 'container' | 'host';
 
-/** What Dify role a container plays; anything outside a Dify stack is `other`. */
+/** Whether a value from outside (JSON, an engine, a page) is one of the words of a list below. */
+export function isOneOf<T extends string>(list: readonly T[], value: unknown): value is T {
+  return typeof value === 'string' && (list as readonly string[]).includes(value);
+}
+
+/**
+ * What Dify role a container plays; anything outside a Dify stack is `other`. The page and the CLI
+ * list them in this order.
+ */
 export const ROLES = [
   'api',
+  'api_websocket',
   'worker',
   'worker_beat',
   'web',
   'db',
   'redis',
+  'vector_store',
   'sandbox',
   'plugin_daemon',
+  'agent_backend',
+  'etl',
   'ssrf_proxy',
   'nginx',
-  'vector_store',
   'init',
   'certbot',
   'service',
@@ -116,6 +127,17 @@ export interface Sample {
   readonly key: string;
 }
 
+/** One pass over a host's containers: the `monitor:round` push and the `watch --json` round line. */
+export interface Round {
+  readonly host: string;
+  readonly ts: number;
+  readonly samples: readonly Sample[];
+  /** Running containers whose numbers are newer than in the previous round. */
+  readonly fresh: number;
+  readonly running: number;
+  readonly durationMs: number;
+}
+
 /** The numbers a sample carries, each a number or null: what history keeps and a UI may plot. */
 export const SAMPLE_METRICS = [
   'cpuPercent',
@@ -134,7 +156,10 @@ export const SAMPLE_METRICS = [
  * `down` passes by itself (retried soon); `auth-failed` (SSH key or host key refused, HTTP
  * 401/403) and `tls-failed` (CA, certificate, host name, TLS against plain HTTP) need a person.
  */
-export type HostStateName = 'connecting' | 'up' | 'down' | 'auth-failed' | 'tls-failed';
+export const HOST_FAILURE_STATES = ['down', 'auth-failed', 'tls-failed'] as const;
+export type HostFailureState = (typeof HOST_FAILURE_STATES)[number];
+export const HOST_STATES = ['connecting', 'up', ...HOST_FAILURE_STATES] as const;
+export type HostStateName = (typeof HOST_STATES)[number];
 
 export interface HostState {
   readonly type: 'host';
@@ -156,13 +181,28 @@ export interface HostState {
   readonly warning?: string;
 }
 
+/**
+ * The engine's container actions passed on as events. `kill` is a signal someone sent (docker
+ * stop/kill/rm -f): a following exit 137 is not an OOM.
+ */
+export const CONTAINER_EVENT_ACTIONS = [
+  'start',
+  'die',
+  'kill',
+  'oom',
+  'health_status',
+  'destroy',
+  'rename',
+  'restart',
+] as const;
+export type ContainerEventAction = (typeof CONTAINER_EVENT_ACTIONS)[number];
+
 /** A container lifecycle event from the engine, kept for charts (markers) and alerts. */
 export interface ContainerEvent {
   readonly type: 'event';
   readonly ts: number;
   readonly host: string;
-  /** `kill` is a signal someone sent (docker stop/kill/rm -f): a following exit 137 is not an OOM. */
-  readonly action: 'start' | 'die' | 'kill' | 'oom' | 'health_status' | 'destroy' | 'rename' | 'restart';
+  readonly action: ContainerEventAction;
   readonly id: string;
   readonly name: string;
   readonly key: string | null;

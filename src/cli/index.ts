@@ -1,18 +1,16 @@
 #!/usr/bin/env -S node --max-semi-space-size=1
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { AlertEngine } from '../alerts/engine.ts';
-import type { Alert } from '../alerts/types.ts';
 import type { Notifier } from '../notify/notifier.ts';
-import { defaultAlertLogPath, loadAlertLog } from '../alerts/log-file.ts';
-import { createAlertRecorder } from '../notify/recorder.ts';
 import { systemClock } from '../util/clock.ts';
 import { parseDuration } from '../util/duration.ts';
-import { createCollectorFor, createCollectors, type SourceChoice } from '../collect/connect.ts';
+import type { SourceChoice } from '../collect/connect.ts';
+import { composeMonitor, type ComposeOptions } from '../service/compose.ts';
+import type { MonitorService } from '../service/monitor.ts';
 import { registerHostsCommand } from './hosts.ts';
-import { readSavedHosts } from '../hosts/saved.ts';
 import { runWatch } from './watch.ts';
-import { defaultSettingsPath } from '../settings/paths.ts';
-import type { HostSetting } from '../settings/schema.ts';
+import { dataLocations, defaultAlertLogPath, defaultSettingsPath } from '../settings/paths.ts';
+import { relocateData } from '../settings/relocate.ts';
+import { openSettingsFile } from '../settings/store.ts';
 import { fileURLToPath } from 'node:url';
 
 const warn = (text: string): boolean => process.stderr.write(`${text}\n`);
@@ -33,10 +31,66 @@ function collect(value: string, previous: string[]): string[] {
   return [...previous, value];
 }
 
+interface ShellFlags {
+  readonly settings: string;
+  readonly alertLog: string;
+  readonly host: readonly string[];
+  readonly all: boolean;
+  readonly source: SourceChoice;
+  readonly timeout: number;
+}
+
+/**
+ * The monitor `watch` and `serve` show: built by the same function as the tray's, from the same
+ * settings file. Null (with the reason printed and exit code 2) when no engine can be watched.
+ */
+async function compose(
+  flags: ShellFlags,
+  extra: Pick<ComposeOptions, 'intervalMs' | 'notifier'>,
+): Promise<{ service: MonitorService; hosts: readonly string[] } | null> {
+  const opened = openSettingsFile(flags.settings, Date.now());
+  if (opened.notice !== undefined) warn(opened.notice);
+  const composed = await composeMonitor({
+    settings: opened.store,
+    hostFlags: flags.host,
+    alertLogPath: flags.alertLog,
+    clock: systemClock,
+    warn,
+    includeOthers: flags.all,
+    source: flags.source,
+    requestTimeoutMs: flags.timeout,
+    ...extra,
+  });
+  if (!composed.ok) {
+    process.stderr.write(`${composed.error}\n`);
+    process.exitCode = 2;
+    return null;
+  }
+  return composed;
+}
+
+/** Ctrl+C or a service manager's stop: the monitor stops its collectors, then the process ends. */
+function stopOnSignal(service: MonitorService): () => void {
+  const stop = (): void => void service.stop().then(() => process.exit(0));
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+  return () => {
+    process.off('SIGINT', stop);
+    process.off('SIGTERM', stop);
+  };
+}
+
 const program = new Command()
   .name('dify-monitor')
   .description('Watch self-hosted Dify stacks in Docker and warn before a container runs out of memory.')
   .showHelpAfterError();
+
+// An earlier version's files move into the one data folder before a command opens the default ones.
+program.hook('preAction', (_program, command) => {
+  if (command.getOptionValueSource('settings') !== 'default') return;
+  const { notice } = relocateData(dataLocations(), Date.now());
+  if (notice !== null) process.stderr.write(`${notice}\n`);
+});
 
 program
   .command('watch')
@@ -48,7 +102,11 @@ program
     [],
   )
   .option('--settings <file>', 'where settings (and saved hosts) are kept', defaultSettingsPath())
-  .option('--interval <duration>', 'time between samples', duration, 1000)
+  .option(
+    '--interval <duration>',
+    "time between samples (default: the settings' fast interval, 1s)",
+    duration,
+  )
   .option('--all', 'include containers that are not part of a Dify stack', false)
   .option('--json', 'print one JSON object per line: samples, host states and container events', false)
   .option('--once', 'print one complete round (CPU needs two readings) and exit', false)
@@ -66,7 +124,7 @@ program
   .action(
     async (opts: {
       host: string[];
-      interval: number;
+      interval?: number;
       all: boolean;
       json: boolean;
       once: boolean;
@@ -76,52 +134,24 @@ program
       timeout: number;
       settings: string;
     }) => {
-      const saved = opts.host.length > 0 ? { hosts: [] } : readSavedHosts(opts.settings);
-      if (saved.warning !== undefined) warn(saved.warning);
-      const made = await createCollectors(
-        opts.host,
-        saved.hosts,
-        {
-          intervalMs: opts.interval,
-          includeOthers: opts.all,
-          source: opts.source,
-          requestTimeoutMs: opts.timeout,
-        },
-        warn,
-      );
-      if (!made.ok) {
-        process.stderr.write(`${made.error}\n`);
-        process.exitCode = 2;
-        return;
-      }
-      const collectors = made.collectors;
-      const stop = (): void => {
-        for (const c of collectors) c.stop();
-        process.exit(0);
-      };
-      process.once('SIGINT', stop);
-      process.once('SIGTERM', stop);
-      const loaded = loadAlertLog(opts.alertLog, Date.now());
-      if (loaded.warning !== undefined) process.stderr.write(`${loaded.warning}\n`);
-      const engine = new AlertEngine({ clock: systemClock, log: loaded.log });
-      const recorder = createAlertRecorder({
-        log: engine.log,
-        ...(loaded.save === false ? {} : { logPath: opts.alertLog }),
-        warn,
+      const composed = await compose(opts, {
+        ...(opts.interval === undefined ? {} : { intervalMs: opts.interval }),
         ...(opts.notify ? { notifier: await desktopNotifier() } : {}),
       });
-      const onAlerts = (alerts: readonly Alert[]): void => recorder.record(alerts, { notify: true });
+      if (composed === null) return;
+      const { service, hosts } = composed;
+      const stop = stopOnSignal(service);
       process.exitCode = await runWatch(
-        collectors,
-        { json: opts.json, once: opts.once, alerts: { engine, onAlerts } },
+        service,
+        hosts,
+        { json: opts.json, once: opts.once },
         {
           write: (text) => process.stdout.write(text),
           error: (text) => process.stderr.write(text),
           interactive: process.stdout.isTTY === true,
         },
       );
-      process.off('SIGINT', stop);
-      process.off('SIGTERM', stop);
+      stop();
     },
   );
 
@@ -171,8 +201,7 @@ program
       metrics: boolean;
       tokenFile?: string;
     }) => {
-      // Loaded only here: the schema validator and the bridge are not `watch`'s to pay for.
-      const { openSettingsFile } = await import('../settings/store.ts');
+      // Loaded only here: the bridge is not `watch`'s to pay for.
       const { findRendererDir, startServe } = await import('../serve/run.ts');
       let token: string | undefined;
       if (opts.tokenFile !== undefined) {
@@ -185,28 +214,8 @@ program
         }
         token = read.token;
       }
-      const opened = openSettingsFile(opts.settings, Date.now());
-      if (opened.notice !== undefined) process.stderr.write(`${opened.notice}\n`);
-      const intervals = opened.store.get().intervals;
-      const connect = {
-        intervalMs: intervals.fastMs,
-        trayIntervalMs: intervals.trayMs,
-        includeOthers: opts.all,
-        source: opts.source,
-        requestTimeoutMs: opts.timeout,
-      };
-      const made = await createCollectors(
-        opts.host,
-        opts.host.length > 0 ? [] : opened.store.get().hosts,
-        connect,
-        warn,
-      );
-      if (!made.ok) {
-        process.stderr.write(`${made.error}\n`);
-        process.exitCode = 2;
-        return;
-      }
-      const collectors = made.collectors;
+      const composed = await compose(opts, opts.notify ? { notifier: await desktopNotifier() } : {});
+      if (composed === null) return;
       // Bundled, the renderer sits beside dist/cli.js; run from source, it is in dist/renderer.
       const rendererDir =
         findRendererDir([
@@ -218,16 +227,9 @@ program
           port: opts.port,
           bind: opts.bind,
           rendererDir,
-          collectors,
-          settings: opened.store,
-          alertLogPath: opts.alertLog,
-          clock: systemClock,
+          service: composed.service,
           metrics: opts.metrics,
           ...(token === undefined ? {} : { token }),
-          ...(opts.notify ? { notifier: await desktopNotifier() } : {}),
-          ...(opts.host.length > 0
-            ? {}
-            : { savedHostCollector: (host: HostSetting) => createCollectorFor(host, connect) }),
         },
         (text) => process.stderr.write(`${text}\n`),
       );
@@ -238,11 +240,11 @@ program
       } else {
         process.stdout.write(`Dashboard: ${serving.address} (token in ${opts.tokenFile})\n`);
       }
-      const stop = (): void => {
+      const close = (): void => {
         void serving.close().then(() => process.exit(0));
       };
-      process.once('SIGINT', stop);
-      process.once('SIGTERM', stop);
+      process.once('SIGINT', close);
+      process.once('SIGTERM', close);
     },
   );
 

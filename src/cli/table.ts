@@ -1,26 +1,11 @@
 import Table from 'cli-table3';
-import type { HostState, Role, Sample } from '../model.ts';
-import type { Round } from '../collect/collector.ts';
+import { ROLES, type HostState, type Sample } from '../model.ts';
+import type { Round } from '../model.ts';
 import type { Alert } from '../alerts/types.ts';
+import { findingFor, reasonWords, type Verdict } from '../alerts/verdict.ts';
 import { binarySize, decimalSize } from '../stats/units.ts';
 
-const ROLE_ORDER: readonly Role[] = [
-  'nginx',
-  'web',
-  'api',
-  'worker',
-  'worker_beat',
-  'plugin_daemon',
-  'sandbox',
-  'ssrf_proxy',
-  'db',
-  'redis',
-  'vector_store',
-  'init',
-  'certbot',
-  'service',
-  'other',
-];
+const COLUMNS = 10;
 
 function percent(value: number | null): string {
   return value === null ? '--' : `${value.toFixed(2)}%`;
@@ -45,29 +30,54 @@ function state(sample: Sample): string {
   return parts.join(', ');
 }
 
+/** What the alert engine holds against the container now: the same words the tray and the page use. */
+function status(verdict: Verdict, sample: Sample): string {
+  const finding = findingFor(verdict, sample.key);
+  const first = finding?.reasons[0];
+  if (finding === undefined || first === undefined) return 'OK';
+  return `${finding.level.toUpperCase()}: ${reasonWords(first.rule, first.level)}`;
+}
+
 function byRoleThenName(a: Sample, b: Sample): number {
-  return ROLE_ORDER.indexOf(a.role) - ROLE_ORDER.indexOf(b.role) || a.name.localeCompare(b.name);
+  return ROLES.indexOf(a.role) - ROLES.indexOf(b.role) || a.name.localeCompare(b.name);
 }
 
 /** The live table: one block per host and stack, rows ordered by role as a Dify request flows. */
 export function renderTable(
   rounds: readonly Round[],
   states: readonly HostState[],
+  verdict: Verdict,
   alerts: readonly Alert[] = [],
 ): string {
   const table = new Table({
-    head: ['NAME', 'ROLE', 'CPU %', 'MEM USAGE / LIMIT', 'MEM %', 'NET I/O', 'BLOCK I/O', 'PIDS', 'STATE'],
+    head: [
+      'NAME',
+      'ROLE',
+      'CPU %',
+      'MEM USAGE / LIMIT',
+      'MEM %',
+      'NET I/O',
+      'BLOCK I/O',
+      'PIDS',
+      'STATE',
+      'STATUS',
+    ],
     style: { head: [], border: [] },
   });
   for (const hostState of states) {
     if (hostState.state !== 'up') {
-      table.push([{ colSpan: 9, content: `${hostState.host}: ${hostState.state} - ${hostState.message}` }]);
+      table.push([
+        { colSpan: COLUMNS, content: `${hostState.host}: ${hostState.state} - ${hostState.message}` },
+      ]);
     }
   }
   for (const round of rounds) {
     if (round.samples.length === 0) {
       table.push([
-        { colSpan: 9, content: `${round.host}: no containers (a Dify stack appears here once it starts)` },
+        {
+          colSpan: COLUMNS,
+          content: `${round.host}: no containers (a Dify stack appears here once it starts)`,
+        },
       ]);
     }
     const groups = new Map<string, Sample[]>();
@@ -76,7 +86,7 @@ export function renderTable(
       groups.set(group, [...(groups.get(group) ?? []), sample]);
     }
     for (const [group, samples] of [...groups].sort(([a], [b]) => a.localeCompare(b))) {
-      table.push([{ colSpan: 9, content: `${round.host} · ${group}` }]);
+      table.push([{ colSpan: COLUMNS, content: `${round.host} · ${group}` }]);
       for (const s of samples.sort(byRoleThenName)) {
         table.push([
           s.name,
@@ -88,6 +98,7 @@ export function renderTable(
           pair(s.blockReadBytes, s.blockWriteBytes, decimalSize),
           s.pids === null ? '--' : String(s.pids),
           state(s),
+          status(verdict, s),
         ]);
       }
     }

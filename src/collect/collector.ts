@@ -1,4 +1,5 @@
-import type { ContainerEvent, ContainerMeta, HostState, Reading, Sample } from '../model.ts';
+import type { ContainerEvent, ContainerMeta, HostState, Reading, Round, Sample } from '../model.ts';
+import { CONTAINER_EVENT_ACTIONS, isOneOf } from '../model.ts';
 import type { EngineClient, EngineInfo, Subscription } from '../docker/client.ts';
 import { parseEvent, type EngineEvent } from '../docker/events.ts';
 import { fromInspect } from '../docker/inspect.ts';
@@ -14,16 +15,6 @@ import type { SourceResult, StatsSource } from './source.ts';
 export type Mode = 'fast' | 'tray';
 
 /** One pass over every watched container. */
-export interface Round {
-  readonly host: string;
-  readonly ts: number;
-  readonly samples: readonly Sample[];
-  /** Running containers whose numbers are newer than in the previous round. */
-  readonly fresh: number;
-  readonly running: number;
-  readonly durationMs: number;
-}
-
 export interface CollectorListeners {
   round?(round: Round): void;
   host?(state: HostState): void;
@@ -61,17 +52,6 @@ interface ContainerTrack {
   previous: Reading | null;
   usage: Usage | null;
 }
-
-const EVENT_ACTIONS_SHOWN = new Set<ContainerEvent['action']>([
-  'start',
-  'die',
-  'kill',
-  'oom',
-  'health_status',
-  'destroy',
-  'rename',
-  'restart',
-]);
 
 /**
  * Watches one engine: keeps the container set current from events, reads every running
@@ -451,7 +431,8 @@ export class Collector {
   }
 
   private publish(event: EngineEvent, meta: ContainerMeta | undefined): void {
-    if (!EVENT_ACTIONS_SHOWN.has(event.action as ContainerEvent['action'])) return;
+    const action = event.action;
+    if (!isOneOf(CONTAINER_EVENT_ACTIONS, action)) return;
     if (
       meta !== undefined &&
       !this.options.includeOthers &&
@@ -464,7 +445,7 @@ export class Collector {
       type: 'event',
       ts: event.ts,
       host: this.options.host,
-      action: event.action as ContainerEvent['action'],
+      action,
       id: event.id,
       name: meta?.name ?? event.name,
       key: meta === undefined ? null : historyKey(this.options.host, meta),

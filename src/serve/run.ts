@@ -1,11 +1,6 @@
 import { existsSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
-import type { MonitorSource } from '../service/create-monitor.ts';
-import { createMonitorService, type MonitorServiceOptions } from '../service/create-monitor.ts';
 import type { MonitorService } from '../service/monitor.ts';
-import type { SettingsStore } from '../settings/store.ts';
-import type { Notifier } from '../notify/notifier.ts';
-import type { Clock } from '../util/clock.ts';
 import { createMetricsRegistry } from '../metrics/registry.ts';
 import { loadAssets } from './assets.ts';
 import { isLoopback } from '../auth/loopback.ts';
@@ -16,18 +11,12 @@ export interface ServeOptions {
   readonly port: number;
   readonly bind: string;
   readonly rendererDir: string;
-  readonly collectors: readonly MonitorSource[];
-  readonly settings: SettingsStore;
-  readonly alertLogPath: string;
-  readonly clock: Clock;
-  /** Desktop notifications from the machine that serves, when it has a desktop. */
-  readonly notifier?: Notifier;
+  /** The monitor to serve, built by `composeMonitor` like every shell's. */
+  readonly service: MonitorService;
   /** Also serve Prometheus metrics at /metrics. */
   readonly metrics?: boolean;
   /** A token to require even on loopback, kept across restarts; otherwise one is made off loopback. */
   readonly token?: string;
-  /** Watching the saved hosts (no `--host`): follow the hosts the page adds, changes or removes. */
-  readonly savedHostCollector?: MonitorServiceOptions['savedHostCollector'];
 }
 
 export interface Serving {
@@ -45,7 +34,7 @@ export function findRendererDir(candidates: readonly string[]): string | null {
   return candidates.find((dir) => existsSync(`${dir}/index.html`)) ?? null;
 }
 
-/** Starts the monitor and the web bridge; the URL printed for a non-loopback bind carries the token. */
+/** Starts the web bridge over a running monitor; the URL printed for a non-loopback bind carries the token. */
 export async function startServe(options: ServeOptions, warn: (text: string) => void): Promise<Serving> {
   const { assets, missing } = loadAssets(options.rendererDir);
   if (missing.length > 0) {
@@ -54,15 +43,7 @@ export async function startServe(options: ServeOptions, warn: (text: string) => 
     );
   }
   const token = options.token ?? (isLoopback(options.bind) ? null : newToken());
-  const service = createMonitorService({
-    collectors: options.collectors,
-    clock: options.clock,
-    settings: options.settings,
-    alertLogPath: options.alertLogPath,
-    warn,
-    ...(options.notifier === undefined ? {} : { notifier: options.notifier }),
-    ...(options.savedHostCollector === undefined ? {} : { savedHostCollector: options.savedHostCollector }),
-  });
+  const { service } = options;
   const server = createBridgeServer({
     service,
     assets,

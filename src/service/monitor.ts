@@ -1,15 +1,21 @@
 import type { ActiveAlert } from '../alerts/types.ts';
+import type { Verdict } from '../alerts/verdict.ts';
+import type { Round } from '../model.ts';
 import type { EventChannel, EventChannels, InvokeChannel, InvokeChannels } from '../api.ts';
 import type { HostState, Sample } from '../model.ts';
 
 /** The latest of everything that is true now, without copies of the log: what a scrape reads. */
 export interface CurrentState {
-  /** Each host's latest round. */
+  /** Each host's latest round's samples, all hosts together. */
   readonly samples: readonly Sample[];
+  /** Each host's latest round. */
+  readonly rounds: readonly Round[];
   readonly hosts: readonly HostState[];
   readonly active: readonly ActiveAlert[];
   /** OOM kills per container key since the monitor started. */
   readonly oomKills: ReadonlyMap<string, number>;
+  /** What is wrong now: the one answer every shell shows. */
+  readonly verdict: Verdict;
 }
 
 /**

@@ -1,6 +1,7 @@
-import type { CollectorListeners, Mode, Round } from '../../src/collect/collector.ts';
+import type { CollectorListeners, Mode } from '../../src/collect/collector.ts';
+import type { Round } from '../../src/model.ts';
 import type { HostState, Sample } from '../../src/model.ts';
-import type { MonitorSource } from '../../src/service/create-monitor.ts';
+import type { MonitorSource } from '../../src/service/sources.ts';
 import type { Clock } from '../../src/util/clock.ts';
 import { makeHostState } from './samples.ts';
 

@@ -5,6 +5,7 @@ import type { MenuActions } from '../../../main/menu-template.ts';
 import { TrayController, trayIconPath, type TrayLike } from '../../../main/tray.ts';
 import { summarize, TOOLTIP_MAX, type TrayState } from '../../../main/tray-state.ts';
 import type { Alert } from '../../../src/alerts/types.ts';
+import { verdictOf } from '../../../src/alerts/verdict.ts';
 import { DEFAULT_SETTINGS } from '../../../src/settings/schema.ts';
 import { Emitter, GIB, harness, hostState, MIB, sample, settle, T0 } from './fakes.ts';
 
@@ -146,18 +147,21 @@ describe('tray state', () => {
     const summary = summarize({
       hosts: [hostState('local', 'up', { memTotalBytes: 7.7 * GIB })],
       samples: twelve(3.1 * GIB),
-      active: [
-        {
-          rule: 'memory-trend',
-          severity: 'warning',
-          host: 'local',
-          stack: 'docker',
-          name: 'docker-svc0-1',
-          key: 'local/docker/svc0/1',
-          etaSeconds: 300,
-        },
-      ],
-      alerts,
+      verdict: verdictOf(
+        [
+          {
+            rule: 'memory-trend',
+            severity: 'warning',
+            host: 'local',
+            stack: 'docker',
+            name: 'docker-svc0-1',
+            key: 'local/docker/svc0/1',
+            etaSeconds: 300,
+          },
+        ],
+        alerts,
+        T0,
+      ),
       settings: DEFAULT_SETTINGS,
       paused: false,
       now: T0,
@@ -170,8 +174,7 @@ describe('tray state', () => {
         hostState(`host-with-a-long-name-${i}`, i % 2 ? 'down' : 'up'),
       ),
       samples: twelve(3 * GIB),
-      active: [],
-      alerts,
+      verdict: verdictOf([], alerts, T0),
       settings: { ...DEFAULT_SETTINGS, alerts: { ...DEFAULT_SETTINGS.alerts, muteUntil: T0 + 60_000 } },
       paused: false,
       now: T0,
@@ -199,8 +202,7 @@ describe('tray state', () => {
       summarize({
         hosts: [hostState('local', 'up')],
         samples: [sample('docker-worker-1', 10 * MIB)],
-        active: [],
-        alerts: [kill],
+        verdict: verdictOf([], [kill], now),
         settings: DEFAULT_SETTINGS,
         paused: false,
         now,

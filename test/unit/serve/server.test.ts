@@ -6,7 +6,8 @@ import type { Asset } from '../../../src/serve/assets.ts';
 import { isLoopback } from '../../../src/auth/loopback.ts';
 import { createBridgeServer, MAX_BODY_BYTES } from '../../../src/serve/server.ts';
 import type { MonitorService } from '../../../src/service/monitor.ts';
-import { createMonitorService, type MonitorSource } from '../../../src/service/create-monitor.ts';
+import { createMonitorService } from '../../../src/service/create-monitor.ts';
+import type { MonitorSource } from '../../../src/service/sources.ts';
 import { memorySettingsStore } from '../../../src/settings/store.ts';
 import type { Mode } from '../../../src/collect/collector.ts';
 

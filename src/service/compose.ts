@@ -1,0 +1,72 @@
+/**
+ * The one way a monitor is built, for the tray, `watch` and `serve` alike: the same settings file
+ * (opened by the shell: electron-store on the desktop, a JSON file in the CLI), the same engines
+ * (the `--host` URLs, else the local engine and the saved hosts), the same alert log, one alert
+ * engine. What differs between the shells is only how they show it.
+ */
+import {
+  createCollectorFor,
+  createCollectors,
+  type ConnectOptions,
+  type SourceChoice,
+} from '../collect/connect.ts';
+import type { Notifier } from '../notify/notifier.ts';
+import type { HostSetting } from '../settings/schema.ts';
+import type { SettingsStore } from '../settings/store.ts';
+import type { Clock } from '../util/clock.ts';
+import { createMonitorService } from './create-monitor.ts';
+import type { MonitorService } from './monitor.ts';
+
+export interface ComposeOptions {
+  readonly settings: SettingsStore;
+  /** `--host` URLs: just these engines, and saved hosts are neither watched nor followed. */
+  readonly hostFlags: readonly string[];
+  readonly alertLogPath: string;
+  readonly clock: Clock;
+  readonly warn: (text: string) => void;
+  readonly notifier?: Notifier;
+  readonly includeOthers?: boolean;
+  readonly source?: SourceChoice;
+  readonly requestTimeoutMs?: number;
+  /** One interval for both rates (`watch --interval`); else the settings' fast and tray rates. */
+  readonly intervalMs?: number;
+  /** The desktop app stays up with no engine at all and says so in the tray; the CLI exits. */
+  readonly allowNoEngine?: boolean;
+}
+
+export type Composed =
+  | { readonly ok: true; readonly service: MonitorService; readonly hosts: readonly string[] }
+  | { readonly ok: false; readonly error: string };
+
+const REQUEST_TIMEOUT_MS = 5000;
+
+export async function composeMonitor(options: ComposeOptions): Promise<Composed> {
+  const intervals = options.settings.get().intervals;
+  const connect: ConnectOptions = {
+    intervalMs: options.intervalMs ?? intervals.fastMs,
+    trayIntervalMs: options.intervalMs ?? intervals.trayMs,
+    includeOthers: options.includeOthers ?? false,
+    source: options.source ?? 'auto',
+    requestTimeoutMs: options.requestTimeoutMs ?? REQUEST_TIMEOUT_MS,
+  };
+  const byFlag = options.hostFlags.length > 0;
+  const made = await createCollectors(
+    options.hostFlags,
+    byFlag ? [] : options.settings.get().hosts,
+    connect,
+    options.warn,
+  );
+  if (!made.ok && options.allowNoEngine !== true) return made;
+  if (!made.ok) options.warn(made.error);
+  const collectors = made.ok ? made.collectors : [];
+  const service = createMonitorService({
+    collectors,
+    clock: options.clock,
+    settings: options.settings,
+    alertLogPath: options.alertLogPath,
+    warn: options.warn,
+    ...(options.notifier === undefined ? {} : { notifier: options.notifier }),
+    ...(byFlag ? {} : { savedHostCollector: (host: HostSetting) => createCollectorFor(host, connect) }),
+  });
+  return { ok: true, service, hosts: collectors.map((c) => c.state.host) };
+}

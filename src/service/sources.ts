@@ -1,0 +1,13 @@
+import type { CollectorListeners, Mode } from '../collect/collector.ts';
+import type { HostState } from '../model.ts';
+
+/** The part of a Collector the service drives; tests hand in fakes with the same shape. */
+export interface MonitorSource {
+  on(listeners: CollectorListeners): () => void;
+  setMode(mode: Mode): void;
+  start(): void;
+  stop(): void;
+  /** Stops for good, connections and all: the host was removed from settings. */
+  close?(): void;
+  readonly state: HostState;
+}
