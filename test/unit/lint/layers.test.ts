@@ -47,8 +47,8 @@ describe('imports run downhill', () => {
       /src\/alerts is below src\/service/,
     ));
 
-  it('rejects an upward import from a subfolder and a re-export', () =>
-    Promise.all([
+  it('rejects an upward import from a subfolder and a re-export', async () => {
+    await Promise.all([
       assertRejected(
         'src/collect/cgroup/upward.ts',
         "import type { Alert } from '../../alerts/types.ts';\nexport type A = Alert;\n",
@@ -59,7 +59,8 @@ describe('imports run downhill', () => {
         "export { createAlertRecorder } from '../notify/recorder.ts';\n",
         /src\/history is below src\/notify/,
       ),
-    ]));
+    ]);
+  });
 
   it('rejects model.ts importing the API contract', () =>
     assertRejected(
@@ -75,8 +76,8 @@ describe('imports run downhill', () => {
       /src\/metrics and src\/export are peers/,
     ));
 
-  it('allows importing downhill', () =>
-    Promise.all([
+  it('allows importing downhill', async () => {
+    await Promise.all([
       assertAllowed(
         'src/serve/downhill.ts',
         "import { sendMetrics } from '../metrics/http.ts';\nimport { isLoopback } from '../auth/loopback.ts';\nexport const all = [sendMetrics, isLoopback];\n",
@@ -85,7 +86,8 @@ describe('imports run downhill', () => {
         'src/alerts/downhill.ts',
         "import type { Sample } from '../model.ts';\nimport { writeFileAtomic } from '../util/atomic-write.ts';\nexport type S = Sample;\nexport const write = writeFileAtomic;\n",
       ),
-    ]));
+    ]);
+  });
 
   it('knows every folder and file of src/', async () => {
     const { LAYERS } = (await import(pathToFileURL(join(root, 'eslint.config.js')).href)) as {
@@ -113,8 +115,8 @@ describe('nothing imports src/cli', () => {
 });
 
 describe('the renderer and the browser-safe part of src/', () => {
-  it('rejects Node in the renderer', () =>
-    Promise.all([
+  it('rejects Node in the renderer', async () => {
+    await Promise.all([
       assertRejected(
         'renderer/x.ts',
         "import { readFileSync } from 'node:fs';\nexport const read = readFileSync;\n",
@@ -125,7 +127,8 @@ describe('the renderer and the browser-safe part of src/', () => {
         "import { EventEmitter } from 'events';\nexport const e = EventEmitter;\n",
         /renderer\/ runs in a page/,
       ),
-    ]));
+    ]);
+  });
 
   it('rejects the renderer importing src/ outside its browser-safe part', () =>
     assertRejected(
@@ -134,8 +137,8 @@ describe('the renderer and the browser-safe part of src/', () => {
       /renderer\/ imports from src\/ only its browser-safe part/,
     ));
 
-  it('rejects Node in a browser-safe file of src/', () =>
-    Promise.all([
+  it('rejects Node in a browser-safe file of src/', async () => {
+    await Promise.all([
       assertRejected(
         'src/alerts/format.ts',
         "import { join } from 'node:path';\nexport const j = join;\n",
@@ -146,7 +149,8 @@ describe('the renderer and the browser-safe part of src/', () => {
         "import { join } from 'path';\nexport const j = join;\n",
         /src\/api\.ts is browser-safe/,
       ),
-    ]));
+    ]);
+  });
 
   it('rejects a browser-safe file importing the rest of src/, even downhill', () =>
     assertRejected(
@@ -155,8 +159,8 @@ describe('the renderer and the browser-safe part of src/', () => {
       /src\/alerts\/log\.ts is browser-safe: it imports only the other browser-safe files/,
     ));
 
-  it('allows the renderer its browser-safe part, and that part each other', () =>
-    Promise.all([
+  it('allows the renderer its browser-safe part, and that part each other', async () => {
+    await Promise.all([
       assertAllowed(
         'renderer/x.ts',
         "import { formatBytes } from '../src/alerts/format.ts';\nimport { HISTORY_WINDOWS } from '../src/api.ts';\nexport const all = [formatBytes, HISTORY_WINDOWS];\n",
@@ -165,7 +169,8 @@ describe('the renderer and the browser-safe part of src/', () => {
         'src/alerts/limit.ts',
         "import type { Sample } from '../model.ts';\nimport { formatBytes } from './format.ts';\nexport type S = Sample;\nexport const f = formatBytes;\n",
       ),
-    ]));
+    ]);
+  });
 
   it('rejects electron outside main/', () =>
     assertRejected(
