@@ -42,7 +42,7 @@ describe('electron-builder.yml', () => {
     assert.deepEqual(config['mac']?.['extendInfo'], { LSUIElement: true });
     assert.equal(config['mac']?.['target'], 'dmg');
     assert.equal(config['win']?.['target'], 'nsis');
-    assert.deepEqual(config['linux']?.['target'], ['AppImage', 'deb']);
+    assert.deepEqual(config['linux']?.['target'], ['deb', 'AppImage']);
     assert.ok((config['asarUnpack'] as unknown as string[]).includes('node_modules/node-notifier/vendor/**'));
     const main = readFileSync('main/index.ts', 'utf8');
     assert.match(main, /const APP_ID = 'ai\.dify\.monitor'/, 'the AppUserModelID is the appId');
