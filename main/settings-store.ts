@@ -17,6 +17,7 @@ import {
   validateSettings,
   type Settings,
 } from '../src/settings/schema.ts';
+import { externalChanges, pollPath, type WatchPath } from '../src/settings/external-change.ts';
 import type { SettingsStore } from '../src/settings/store.ts';
 import { writeFileAtomic } from '../src/util/atomic-write.ts';
 
@@ -80,12 +81,14 @@ function settingsOf(store: Json): unknown {
 }
 
 export interface DesktopSettingsOptions {
-  /** The folder the file lives in: Electron's userData. */
+  /** The folder the file lives in: `dataLocations().dir`, shared with the CLI and `serve`. */
   readonly dir: string;
   readonly createStore: CreateStore;
   readonly now: () => number;
   /** Tells the user something they must know (a dialog); called at most once per open. */
   readonly tell: (notice: string) => void;
+  /** How changes that another process makes to the file are noticed; polled by default. */
+  readonly watch?: WatchPath;
 }
 
 export interface DesktopSettings {
@@ -188,6 +191,30 @@ export function openDesktopSettings(options: DesktopSettingsOptions): DesktopSet
         conf.set({ ...settings });
         current = settings;
       },
+      // Read with the checks of the open, not through conf, whose `store` throws on a file it rejects.
+      onExternalChange: externalChanges({
+        path: conf.path,
+        watch: options.watch ?? pollPath,
+        read: () => readSettings(conf.path),
+        current: () => current,
+        adopt: (settings) => {
+          current = settings;
+        },
+      }),
     },
   };
+}
+
+/** The file's settings, upgraded in memory as at open, or null while it is missing or not usable. */
+function readSettings(path: string): Settings | null {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch {
+    return null;
+  }
+  const checked = checkFile(text);
+  if (!checked.ok) return null;
+  const opened = validateSettings(settingsOf(checked.upgraded ?? (JSON.parse(text) as Json)));
+  return opened.ok ? opened.settings : null;
 }

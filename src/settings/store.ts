@@ -1,5 +1,6 @@
 import { readFileSync, renameSync } from 'node:fs';
 import { writeFileAtomic } from '../util/atomic-write.ts';
+import { externalChanges, pollPath, type WatchPath } from './external-change.ts';
 import { DEFAULT_SETTINGS, validateSettings, type Settings } from './schema.ts';
 
 /**
@@ -9,6 +10,8 @@ import { DEFAULT_SETTINGS, validateSettings, type Settings } from './schema.ts';
 export interface SettingsStore {
   get(): Settings;
   set(settings: Settings): void;
+  /** Another process (the CLI, another shell) changed the file: the listener gets what it holds now. */
+  onExternalChange?(listener: (settings: Settings) => void): () => void;
 }
 
 /** Settings held in memory only: tests, and a `serve` started without a settings file. */
@@ -22,8 +25,6 @@ export function memorySettingsStore(initial: Settings = DEFAULT_SETTINGS): Setti
   };
 }
 
-/** `$XDG_CONFIG_HOME/dify-monitor/settings.json`. */
-
 export interface OpenedSettings {
   readonly store: SettingsStore;
   /** Set when the file existed but could not be used; it was kept aside and defaults are in use. */
@@ -35,15 +36,15 @@ export interface OpenedSettings {
  * settings, is renamed to `<file>.corrupt-<now>` so the user's edits are not lost, and defaults
  * are used until the next change is saved.
  */
-export function openSettingsFile(path: string, now: number): OpenedSettings {
+export function openSettingsFile(path: string, now: number, watch: WatchPath = pollPath): OpenedSettings {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT')
-      return { store: fileStore(path, DEFAULT_SETTINGS) };
+      return { store: fileStore(path, DEFAULT_SETTINGS, watch) };
     return {
-      store: fileStore(path, DEFAULT_SETTINGS),
+      store: fileStore(path, DEFAULT_SETTINGS, watch),
       notice: `Cannot read the settings file ${path} (${(error as Error).message}); using defaults.`,
     };
   }
@@ -52,7 +53,7 @@ export function openSettingsFile(path: string, now: number): OpenedSettings {
   try {
     const parsed: unknown = JSON.parse(text);
     const checked = validateSettings(parsed);
-    if (checked.ok) return { store: fileStore(path, checked.settings) };
+    if (checked.ok) return { store: fileStore(path, checked.settings, watch) };
     why = checked.errors.map((e) => `${e.path} ${e.message}`).join('; ');
     newer = newerVersion(parsed);
   } catch (error) {
@@ -75,7 +76,7 @@ export function openSettingsFile(path: string, now: number): OpenedSettings {
     };
   }
   return {
-    store: fileStore(path, DEFAULT_SETTINGS),
+    store: fileStore(path, DEFAULT_SETTINGS, watch),
     notice: `The settings file ${path} ${problem}; kept it as ${aside} and using defaults.`,
   };
 }
@@ -85,7 +86,7 @@ function newerVersion(parsed: unknown): number | null {
   return typeof version === 'number' && version > 1 ? version : null;
 }
 
-function fileStore(path: string, initial: Settings): SettingsStore {
+function fileStore(path: string, initial: Settings, watch: WatchPath): SettingsStore {
   let current = initial;
   return {
     get: () => current,
@@ -93,7 +94,26 @@ function fileStore(path: string, initial: Settings): SettingsStore {
       saveSettingsFile(path, settings);
       current = settings;
     },
+    onExternalChange: externalChanges({
+      path,
+      watch,
+      read: () => readSettings(path),
+      current: () => current,
+      adopt: (settings) => {
+        current = settings;
+      },
+    }),
   };
+}
+
+/** What the file holds when it is usable as it is; a broken or newer file is left for the next open to report. */
+function readSettings(path: string): Settings | null {
+  try {
+    const checked = validateSettings(JSON.parse(readFileSync(path, 'utf8')));
+    return checked.ok ? checked.settings : null;
+  } catch {
+    return null;
+  }
 }
 
 /** Temp file + fsync + rename: a crash mid-write leaves the previous settings intact. */

@@ -4,7 +4,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { DEFAULT_SETTINGS } from '../../../src/settings/schema.ts';
-import { defaultSettingsPath } from '../../../src/settings/paths.ts';
 import { openSettingsFile } from '../../../src/settings/store.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'dm-settings-'));
@@ -38,10 +37,5 @@ describe('openSettingsFile', () => {
     const opened = openSettingsFile(path, 7);
     assert.match(opened.notice ?? '', /\/intervals\/fastMs/);
     assert.ok(existsSync(`${path}.corrupt-7`));
-  });
-
-  it('lives under XDG_CONFIG_HOME', () => {
-    assert.equal(defaultSettingsPath({ XDG_CONFIG_HOME: '/c' }), '/c/dify-monitor/settings.json');
-    assert.equal(defaultSettingsPath({ HOME: '/h' }), '/h/.config/dify-monitor/settings.json');
   });
 });
