@@ -16,7 +16,6 @@ import {
   nativeImage,
   Notification,
   protocol,
-  safeStorage,
   screen,
   Tray,
 } from 'electron';
@@ -33,7 +32,6 @@ import { applyStartAtLogin } from './login-item.ts';
 import type { MenuActions } from './menu-template.ts';
 import { chooseNotificationBackend, createAppNotifier, type NodeNotifierLike } from './notifier.ts';
 import { createPopoverWindow, hardenContents, Popover } from './popover.ts';
-import { openSecretStore } from './secrets.ts';
 import { openDesktopSettings } from './settings-store.ts';
 import { TrayController, trayIconPath } from './tray.ts';
 import type { TrayState } from './tray-state.ts';
@@ -87,8 +85,6 @@ async function ready(): Promise<void> {
     now: Date.now,
     tell,
   });
-  // Opened now so that an unreadable file is reported at start, not when a host first needs it.
-  openSecretStore({ path: join(userData, 'secrets.json'), safeStorage, platform: process.platform, warn });
 
   const initial = settings.store.get();
 

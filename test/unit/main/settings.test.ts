@@ -4,13 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import Conf from 'conf';
-import { encryptionProblem, openSecretStore, type SafeStorageLike } from '../../../main/secrets.ts';
 import { openDesktopSettings, upgradeSettings, type CreateStore } from '../../../main/settings-store.ts';
-import { INVOKE_CHANNELS } from '../../../src/api.ts';
-import { createMonitorService } from '../../../src/service/create-monitor.ts';
 import { DEFAULT_SETTINGS } from '../../../src/settings/schema.ts';
-import { FakeCollector, fakeClock, hostState, T0 } from './fakes.ts';
-import { wireWindow } from './ipc-window.ts';
+import { T0 } from './fakes.ts';
 
 const base = mkdtempSync(join(tmpdir(), 'dm-settings-'));
 after(() => rmSync(base, { recursive: true, force: true }));
@@ -94,96 +90,5 @@ describe('desktop settings (conf, the store electron-store is built on)', () => 
     assert.deepEqual(told, []);
     assert.equal(opened.store.get().startAtLogin, true);
     assert.deepEqual(readdirSync(dir).sort(), ['settings.json', ...kept].sort());
-  });
-});
-
-/** Stands in for the OS keychain: reversible, but never the plain text. */
-const safeStorage: SafeStorageLike = {
-  isEncryptionAvailable: () => true,
-  getSelectedStorageBackend: () => 'gnome_libsecret',
-  encryptString: (s) => Buffer.from(Buffer.from(s, 'utf8').map((b) => b ^ 0x5a)),
-  decryptString: (b) => Buffer.from(b.map((x) => x ^ 0x5a)).toString('utf8'),
-};
-
-describe('secrets', () => {
-  const SECRET = 'correct horse battery staple';
-
-  it('are kept encrypted beside the settings and read back', () => {
-    const dir = freshDir();
-    const { opened } = open(dir);
-    const secrets = openSecretStore({
-      path: join(dir, 'secrets.json'),
-      safeStorage,
-      platform: 'linux',
-      warn: assert.fail,
-    });
-    assert.deepEqual(secrets.set('ssh-passphrase:prod', SECRET), { ok: true });
-    assert.equal(
-      openSecretStore({
-        path: join(dir, 'secrets.json'),
-        safeStorage,
-        platform: 'linux',
-        warn: assert.fail,
-      }).get('ssh-passphrase:prod'),
-      SECRET,
-    );
-    for (const file of readdirSync(dir)) {
-      assert.doesNotMatch(
-        readFileSync(join(dir, file), 'utf8'),
-        /horse/,
-        `${file} holds the secret in plain text`,
-      );
-    }
-    assert.doesNotMatch(readFileSync(opened.path, 'utf8'), /ssh-passphrase/);
-    secrets.delete('ssh-passphrase:prod');
-    assert.equal(secrets.get('ssh-passphrase:prod'), null);
-  });
-
-  it('are refused rather than stored weakly (no keyring on Linux)', () => {
-    const weak = { ...safeStorage, getSelectedStorageBackend: () => 'basic_text' as const };
-    assert.match(encryptionProblem(weak, 'linux') ?? '', /no keyring/);
-    const secrets = openSecretStore({
-      path: join(freshDir(), 'secrets.json'),
-      safeStorage: weak,
-      platform: 'linux',
-      warn: assert.fail,
-    });
-    assert.equal(secrets.set('token:prod', SECRET).ok, false);
-  });
-
-  it('reach the renderer through no channel: every invoke answer and every pushed event is free of them', async () => {
-    const dir = freshDir();
-    const { opened } = open(dir);
-    const secrets = openSecretStore({
-      path: join(dir, 'secrets.json'),
-      safeStorage,
-      platform: 'linux',
-      warn: assert.fail,
-    });
-    secrets.set('token:prod', SECRET);
-    const collector = new FakeCollector('local');
-    const service = createMonitorService({
-      collectors: [collector],
-      clock: fakeClock(),
-      settings: opened.store,
-    });
-    const wired = wireWindow(service);
-    const requests: Record<string, unknown> = {
-      'monitor:snapshot': null,
-      'monitor:history': { key: 'local/docker/api/1', metric: 'memUsageBytes', window: '5m' },
-      'monitor:visible': { visible: true },
-      'settings:set': { hosts: [{ name: 'prod', url: 'ssh://me@prod' }] },
-      'alerts:mute': { scope: 'all', forMs: 60_000 },
-      'hosts:list': null,
-      // A closed port on this machine: the answer is an error at once, and must not carry secrets either.
-      'hosts:test': { url: 'tcp://127.0.0.1:1' },
-    };
-    const answers: unknown[] = [];
-    for (const channel of INVOKE_CHANNELS) answers.push(await wired.invoke(channel, requests[channel]));
-    collector.host(hostState('local', 'down'));
-    const seen = JSON.stringify({ answers, sent: wired.window.sent });
-    assert.match(seen, /ssh:\/\/me@prod/, 'the channels did carry the settings');
-    assert.doesNotMatch(seen, /horse|token:prod/);
-    await service.stop();
   });
 });
