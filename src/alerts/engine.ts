@@ -3,40 +3,29 @@
  * injected clock (noise control, mutes) and from the samples' own timestamps (growth and duration
  * rules, which care about the spacing of readings, not of deliveries). Every alert raised is added
  * to `log` and returned; muted ones carry `muted: true` so the notifier can skip them.
+ *
+ * The engine routes inputs to the rules and turns their notices into alerts; each rule is a module
+ * of its own (memory-threshold, memory-trend, cpu-threshold, unhealthy, restart-loop, kills,
+ * stack-memory, host-down), and the per-container conditions are listed once, in `track.ts`.
  */
 import type { ContainerEvent, HostState, Role, Sample } from '../model.ts';
 import type { Clock } from '../util/clock.ts';
-import {
-  describeSnapshot,
-  hostReachable,
-  isRestart,
-  isUnhealthy,
-  type KillEvidence,
-  killEvidence,
-  type Lifecycle,
-  oomSnapshot,
-  recordRestarts,
-  restartsWithin,
-} from './events.ts';
-import { formatBytes, formatDuration, formatPercent, formatRate } from './format.ts';
-import { describeLimit, effectiveLimit, type EffectiveLimit } from './limit.ts';
+import { cpuThreshold } from './cpu-threshold.ts';
+import { isUnhealthy, type KillEvidence, killEvidence, oomSnapshot } from './events.ts';
+import { HostReachability } from './host-down.ts';
+import { type KillFigures, killNotice, newKill, onSignal, signalledJustBefore } from './kills.ts';
+import { effectiveLimit } from './limit.ts';
 import { AlertLog } from './log.ts';
+import { memoryThreshold } from './memory-threshold.ts';
+import { memoryTrend } from './memory-trend.ts';
 import { isMuted, localMinuteOfDay } from './mute.ts';
-import { type Condition, newCondition, reset, step } from './noise.ts';
-import { Series } from './series.ts';
-import { hostMemoryOf, stackMessage, stackTotals } from './stack.ts';
-import { sustainedLevel } from './sustained.ts';
-import { type Level, levelAfter } from './threshold.ts';
-import { fitGrowth, type Growth, secondsToLimit } from './trend.ts';
-import {
-  type ActiveAlert,
-  type Alert,
-  type AlertRule,
-  type AlertSettings,
-  DEFAULT_ALERT_SETTINGS,
-  type Severity,
-  type SnapshotEntry,
-} from './types.ts';
+import type { AlertFields, Notice } from './notice.ts';
+import { onLifecycle, onRestartCount, restartLoop } from './restart-loop.ts';
+import { hostMemoryOf } from './stack.ts';
+import { StackMemory } from './stack-memory.ts';
+import { activeConditions, endRun, newTrack, type Track } from './track.ts';
+import { type ActiveAlert, type Alert, type AlertSettings, DEFAULT_ALERT_SETTINGS } from './types.ts';
+import { unhealthy } from './unhealthy.ts';
 
 export interface AlertEngineOptions {
   readonly settings?: AlertSettings;
@@ -49,70 +38,10 @@ export interface AlertEngineOptions {
   readonly log?: AlertLog;
 }
 
-/**
- * Points kept per container, and how many of them a window may use: readings closer together than
- * window / used are skipped, so the window always fits and a faster interval only thins it.
- */
-const MEMORY_POINTS = 400;
-const MEMORY_POINTS_USED = 360;
-const CPU_POINTS = 256;
-const CPU_POINTS_USED = 200;
-/** A die with exit code 137 and the oom event (and the inspect flag) describe one kill. */
-const SAME_KILL_MS = 60_000;
-/** `docker stop` sends SIGTERM, waits 10 s, then SIGKILL: a die within this of a signal was asked for. */
-const SIGNALLED_MS = 30_000;
 /** Readings older than this are not "who held the memory" at the kill. */
 const SNAPSHOT_MAX_AGE_MS = 2 * 60_000;
 /** A container missing from its host's rounds this long is gone; its state is dropped. */
 const FORGET_AFTER_MS = 10 * 60_000;
-
-interface Track {
-  readonly key: string;
-  host: string;
-  id: string;
-  name: string;
-  stack: string | null;
-  role: Role | null;
-  restartCount: number | null;
-  /** Null until a sample said, so that a kill from before we watched raises nothing. */
-  oomKilled: boolean | null;
-  lastSeen: number;
-  /** The latest sample with a memory reading, and when it arrived. */
-  live: Sample | null;
-  liveAt: number;
-  lifecycle: Lifecycle | null;
-  restarts: number[];
-  eventRestartsSinceSample: number;
-  lastKillAt: number;
-  /** Kills raised for this key since the engine started: the exporter's OOM event counter. */
-  oomKills: number;
-  lastSignalAt: number;
-  readonly memory: Series;
-  readonly cpu: Series;
-  lastGrowth: Growth | null;
-  lastGrowthAt: number;
-  readonly memoryLevel: Condition;
-  readonly trend: Condition;
-  readonly cpuLevel: Condition;
-  readonly restartLoop: Condition;
-  readonly unhealthy: Condition;
-}
-
-interface StackState {
-  readonly host: string;
-  readonly stack: string;
-  readonly condition: Condition;
-  usedBytes: number;
-  hostBytes: number;
-  lastSeen: number;
-}
-
-/** A raised level as a severity; only warning and critical are ever raised. */
-function severityOf(level: Level): Severity {
-  return level === 'critical' ? 'critical' : 'warning';
-}
-
-type Fields = Omit<Alert, 'type' | 'ts' | 'muted' | 'key'> & { readonly key: string };
 
 export class AlertEngine {
   readonly log: AlertLog;
@@ -122,8 +51,8 @@ export class AlertEngine {
   readonly #minuteOfDay: (ts: number) => number;
   readonly #tracks = new Map<string, Track>();
   readonly #keyById = new Map<string, string>();
-  readonly #stacks = new Map<string, StackState>();
-  readonly #hosts = new Map<string, Condition>();
+  readonly #stacks = new StackMemory();
+  readonly #hosts = new HostReachability();
   readonly #hostMemory = new Map<string, number>();
 
   constructor(options: AlertEngineOptions) {
@@ -150,7 +79,10 @@ export class AlertEngine {
     for (const sample of samples) {
       if (sample.host === host) this.#sample(sample, now, out);
     }
-    this.#stackMemory(host, samples, now, out);
+    const hostBytes = this.#hostBytes(host, samples);
+    for (const fields of this.#stacks.judge(host, samples, hostBytes, this.#settings, now)) {
+      this.#emit(out, now, fields);
+    }
     this.#forgetGone(host, now);
     return out;
   }
@@ -170,27 +102,27 @@ export class AlertEngine {
     switch (event.action) {
       case 'oom':
       case 'die': {
-        if (event.action === 'die') this.#lifecycle(t, 'die', now);
-        const evidence = killEvidence(event, now - t.lastSignalAt < SIGNALLED_MS);
+        if (event.action === 'die') onLifecycle(t, 'die', this.#settings, now);
+        const evidence = killEvidence(event, signalledJustBefore(t.kills, now));
         if (evidence !== null) this.#killed(t, evidence, now, out);
-        this.#stopped(t);
+        endRun(t);
         break;
       }
       case 'kill':
-        t.lastSignalAt = now;
+        onSignal(t.kills, now);
         break;
       case 'start':
       case 'restart':
-        this.#lifecycle(t, event.action, now);
-        this.#stopped(t);
+        onLifecycle(t, event.action, this.#settings, now);
+        endRun(t);
         break;
       case 'health_status': {
-        const unhealthy = event.health === undefined ? null : isUnhealthy(event.health);
-        if (unhealthy !== null) this.#unhealthy(t, unhealthy, now, out);
+        const failing = event.health === undefined ? null : isUnhealthy(event.health);
+        if (failing !== null) this.#notify(out, now, t, unhealthy(t, failing, this.#settings, now));
         break;
       }
     }
-    this.#restartLoop(t, now, out);
+    this.#notify(out, now, t, restartLoop(t, this.#settings, now));
     return out;
   }
 
@@ -200,39 +132,8 @@ export class AlertEngine {
     if (state.memTotalBytes !== undefined && state.memTotalBytes > 0) {
       this.#hostMemory.set(state.host, state.memTotalBytes);
     }
-    const reachable = hostReachable(state);
-    if (reachable === null) return out;
-    let condition = this.#hosts.get(state.host);
-    if (condition === undefined) {
-      condition = newCondition();
-      this.#hosts.set(state.host, condition);
-    }
-    const base = {
-      host: state.host,
-      stack: null,
-      name: state.host,
-      role: null,
-      key: state.host,
-      valueBytes: null,
-      limitBytes: null,
-      etaSeconds: null,
-    };
-    const decision = step(condition, reachable ? 'none' : 'warning', now, this.#settings.cooldownMs);
-    if (decision === 'raise') {
-      this.#emit(out, now, {
-        ...base,
-        severity: 'warning',
-        rule: 'host-down',
-        message: `Docker on ${state.host} is unreachable: ${state.message}`,
-      });
-    } else if (decision === 'recover') {
-      this.#emit(out, now, {
-        ...base,
-        severity: 'info',
-        rule: 'host-up',
-        message: `Docker on ${state.host} is reachable again`,
-      });
-    }
+    const fields = this.#hosts.judge(state, this.#settings.cooldownMs, now);
+    if (fields !== null) this.#emit(out, now, fields);
     return out;
   }
 
@@ -242,8 +143,8 @@ export class AlertEngine {
    */
   forgetHost(host: string): void {
     for (const t of this.#tracks.values()) if (t.host === host) this.#forget(t.key);
-    for (const [key, s] of this.#stacks) if (s.host === host) this.#stacks.delete(key);
-    this.#hosts.delete(host);
+    this.#stacks.forgetHost(host);
+    this.#hosts.forget(host);
     this.#hostMemory.delete(host);
   }
 
@@ -253,95 +154,22 @@ export class AlertEngine {
    */
   active(): ActiveAlert[] {
     const out: ActiveAlert[] = [];
-    for (const t of this.#tracks.values()) {
-      for (const [rule, condition] of [
-        ['memory-threshold', t.memoryLevel],
-        ['memory-trend', t.trend],
-        ['cpu-threshold', t.cpuLevel],
-        ['restart-loop', t.restartLoop],
-        ['unhealthy', t.unhealthy],
-      ] as const) {
-        if (condition.level === 'none') continue;
-        const { host, stack, name, key } = t;
-        const etaSeconds = rule === 'memory-trend' ? this.#etaSeconds(t) : null;
-        out.push({ rule, severity: severityOf(condition.level), host, stack, name, key, etaSeconds });
-      }
-    }
-    for (const [key, s] of this.#stacks) {
-      if (s.condition.level === 'none') continue;
-      const severity = severityOf(s.condition.level);
-      out.push({
-        rule: 'stack-memory',
-        severity,
-        host: s.host,
-        stack: s.stack,
-        name: s.stack,
-        key,
-        etaSeconds: null,
-      });
-    }
-    for (const [host, condition] of this.#hosts) {
-      if (condition.level === 'none') continue;
-      out.push({
-        rule: 'host-down',
-        severity: 'warning',
-        host,
-        stack: null,
-        name: host,
-        key: host,
-        etaSeconds: null,
-      });
-    }
+    for (const t of this.#tracks.values()) out.push(...activeConditions(t, this.#settings));
+    out.push(...this.#stacks.active(), ...this.#hosts.active());
     return out;
   }
 
   /** OOM kills raised per container key since the engine started; keys without one are left out. */
   oomKills(): Map<string, number> {
     const out = new Map<string, number>();
-    for (const t of this.#tracks.values()) if (t.oomKills > 0) out.set(t.key, t.oomKills);
+    for (const t of this.#tracks.values()) if (t.kills.count > 0) out.set(t.key, t.kills.count);
     return out;
-  }
-
-  /** The trend's time to the limit as of the latest sample: the last fit, less the time since it. */
-  #etaSeconds(t: Track): number | null {
-    if (t.lastGrowth === null || t.live === null) return null;
-    const limit = effectiveLimit(t.live, this.#settings.roleBudgetBytes);
-    if (limit === null) return null;
-    const since = Math.max(0, t.live.ts - t.lastGrowthAt) / 1000;
-    return Math.max(0, secondsToLimit(t.lastGrowth, limit.bytes) - since);
   }
 
   #track(key: string, host: string, id: string, now: number): Track {
     let t = this.#tracks.get(key);
     if (t === undefined) {
-      t = {
-        key,
-        host,
-        id,
-        name: key,
-        stack: null,
-        role: null,
-        restartCount: null,
-        oomKilled: null,
-        lastSeen: now,
-        live: null,
-        liveAt: -Infinity,
-        lifecycle: null,
-        restarts: [],
-        eventRestartsSinceSample: 0,
-        lastKillAt: -Infinity,
-        oomKills: 0,
-        lastSignalAt: -Infinity,
-        memory: new Series(MEMORY_POINTS),
-        cpu: new Series(CPU_POINTS),
-        lastGrowth: null,
-        lastGrowthAt: -Infinity,
-        memoryLevel: newCondition(),
-        trend: newCondition(),
-        cpuLevel: newCondition(),
-        restartLoop: newCondition(),
-        unhealthy: newCondition(),
-      };
+      t = newTrack(key, host, id, now);
       this.#tracks.set(key, t);
     }
     if (t.id !== id) {
@@ -349,7 +177,7 @@ export class AlertEngine {
       t.id = id;
       t.restartCount = null;
       t.oomKilled = null;
-      this.#stopped(t);
+      endRun(t);
     }
     this.#keyById.set(id, key);
     return t;
@@ -361,26 +189,19 @@ export class AlertEngine {
     t.stack = s.stack;
     t.role = s.role;
     t.lastSeen = now;
-    if (t.restartCount !== null && s.restartCount !== t.restartCount) {
-      // A restart the events did not tell about (or a counter reset): the history is not continuous.
-      const missed = s.restartCount - t.restartCount - t.eventRestartsSinceSample;
-      if (missed > 0) recordRestarts(t.restarts, now, missed, this.#settings.restartLoop.windowMs);
-      this.#stopped(t);
-    }
-    t.restartCount = s.restartCount;
-    t.eventRestartsSinceSample = 0;
+    if (onRestartCount(t, s.restartCount, this.#settings, now)) endRun(t);
     if (s.oomKilled && t.oomKilled === false) this.#killed(t, 'oom', now, out);
     t.oomKilled = s.oomKilled;
 
     if (s.state === 'running') {
       this.#memory(t, s, now, out);
-      this.#cpu(t, s, now, out);
+      this.#notify(out, now, t, cpuThreshold(t, s, this.#settings, now));
     } else {
-      this.#stopped(t);
+      endRun(t);
     }
-    const unhealthy = isUnhealthy(s.health);
-    if (unhealthy !== null) this.#unhealthy(t, unhealthy, now, out);
-    this.#restartLoop(t, now, out);
+    const failing = isUnhealthy(s.health);
+    if (failing !== null) this.#notify(out, now, t, unhealthy(t, failing, this.#settings, now));
+    this.#notify(out, now, t, restartLoop(t, this.#settings, now));
   }
 
   #memory(t: Track, s: Sample, now: number, out: Alert[]): void {
@@ -390,168 +211,22 @@ export class AlertEngine {
     t.live = s;
     t.liveAt = now;
     const settings = this.#settings;
-    const percent = (usage / limit.bytes) * 100;
-    const level = levelAfter(t.memoryLevel.level, percent, settings.memory);
-    const used = `${formatBytes(usage)}, ${formatPercent(percent)} of ${describeLimit(limit)}`;
-    switch (step(t.memoryLevel, level, now, settings.cooldownMs)) {
-      case 'raise':
-        this.#containerAlert(
-          out,
-          now,
-          t,
-          'memory-threshold',
-          severityOf(level),
-          `${t.name} is using ${used}`,
-          usage,
-          limit,
-        );
-        break;
-      case 'recover':
-        this.#recovered(out, now, t, `${t.name} is back to ${used}`, usage, limit);
-        break;
-    }
-
-    const trend = settings.trend;
-    t.memory.push(s.ts, usage, trend.windowMs / MEMORY_POINTS_USED);
-    t.memory.keepFrom(s.ts - trend.windowMs);
-    const growth = fitGrowth(t.memory, s.ts, trend);
-    if (growth !== null && secondsToLimit(growth, limit.bytes) * 1000 < trend.horizonMs) {
-      t.lastGrowth = growth;
-      t.lastGrowthAt = s.ts;
-    }
-    const holding = t.trend.level !== 'none' && s.ts - t.lastGrowthAt < trend.clearAfterMs;
-    const trendLevel: Level = t.lastGrowthAt === s.ts || holding ? 'warning' : 'none';
-    switch (step(t.trend, trendLevel, now, settings.cooldownMs)) {
-      case 'raise': {
-        const g = t.lastGrowth as Growth;
-        const eta = secondsToLimit(g, limit.bytes);
-        const message =
-          `${t.name} will reach ${describeLimit(limit)} in about ${formatDuration(eta)} ` +
-          `(${formatRate(g.bytesPerSec)})`;
-        this.#containerAlert(out, now, t, 'memory-trend', 'warning', message, usage, limit, Math.round(eta));
-        break;
-      }
-      case 'recover':
-        this.#recovered(
-          out,
-          now,
-          t,
-          `${t.name} memory is no longer heading for ${describeLimit(limit)}`,
-          usage,
-          limit,
-        );
-        break;
-    }
+    this.#notify(out, now, t, memoryThreshold(t, usage, limit, settings, now));
+    this.#notify(out, now, t, memoryTrend(t, s.ts, usage, limit, settings, now));
   }
 
-  #cpu(t: Track, s: Sample, now: number, out: Alert[]): void {
-    const cpu = this.#settings.cpu;
-    if (s.cpuOfLimitPercent !== null) {
-      t.cpu.push(s.ts, s.cpuOfLimitPercent, cpu.sustainMs / CPU_POINTS_USED);
-      t.cpu.keepFrom(s.ts - cpu.sustainMs);
-    }
-    const level = sustainedLevel(t.cpuLevel.level, t.cpu, s.ts, cpu);
-    const line = level === 'critical' ? cpu.criticalPercent : cpu.warningPercent;
-    switch (step(t.cpuLevel, level, now, this.#settings.cooldownMs)) {
-      case 'raise':
-        this.#containerAlert(
-          out,
-          now,
-          t,
-          'cpu-threshold',
-          severityOf(level),
-          `${t.name} has used over ${line} % of the CPU it may use for ${formatDuration(cpu.sustainMs / 1000)}`,
-        );
-        break;
-      case 'recover':
-        this.#recovered(
-          out,
-          now,
-          t,
-          `${t.name} CPU is back under ${cpu.warningPercent} % of what it may use`,
-        );
-        break;
-    }
-  }
-
-  #unhealthy(t: Track, unhealthy: boolean, now: number, out: Alert[]): void {
-    switch (step(t.unhealthy, unhealthy ? 'warning' : 'none', now, this.#settings.cooldownMs)) {
-      case 'raise':
-        this.#containerAlert(
-          out,
-          now,
-          t,
-          'unhealthy',
-          'warning',
-          `${t.name} is unhealthy: its health check fails`,
-        );
-        break;
-      case 'recover':
-        this.#recovered(out, now, t, `${t.name} is healthy again`);
-        break;
-    }
-  }
-
-  #lifecycle(t: Track, action: Lifecycle, now: number): void {
-    if (isRestart(t.lifecycle, action)) {
-      recordRestarts(t.restarts, now, 1, this.#settings.restartLoop.windowMs);
-      t.eventRestartsSinceSample++;
-    }
-    t.lifecycle = action;
-  }
-
-  #restartLoop(t: Track, now: number, out: Alert[]): void {
-    const loop = this.#settings.restartLoop;
-    const count = restartsWithin(t.restarts, now, loop.windowMs);
-    const level: Level = count >= loop.count ? 'critical' : 'none';
-    const window = formatDuration(loop.windowMs / 1000);
-    switch (step(t.restartLoop, level, now, this.#settings.cooldownMs)) {
-      case 'raise':
-        this.#containerAlert(
-          out,
-          now,
-          t,
-          'restart-loop',
-          'critical',
-          `${t.name} has restarted ${count} times in the last ${window}`,
-        );
-        break;
-      case 'recover':
-        this.#recovered(out, now, t, `${t.name} has stopped restarting`);
-        break;
-    }
-  }
-
-  /** A kill for memory: raised at once, once per kill, with who held the memory. */
   #killed(t: Track, evidence: KillEvidence, now: number, out: Alert[]): void {
-    if (now - t.lastKillAt < SAME_KILL_MS) return;
-    t.lastKillAt = now;
-    t.oomKills++;
+    if (!newKill(t.kills, now)) return;
+    this.#notify(out, now, t, killNotice(t.name, t.stack, evidence, this.#killFigures(t, now)));
+    endRun(t);
+  }
+
+  #killFigures(t: Track, now: number): KillFigures {
     const snapshot = oomSnapshot(this.#stackHolders(t, now));
     const live = t.live !== null && now - t.liveAt <= SNAPSHOT_MAX_AGE_MS ? t.live : null;
     // The kernel killed at the real limit, not at a budget from the settings.
     const limit = live === null ? null : effectiveLimit(live, {});
-    const what =
-      evidence === 'oom'
-        ? `${t.name} ran out of memory and was killed`
-        : `${t.name} was killed (exit code 137), most likely out of memory`;
-    const usage = live?.memUsageBytes ?? null;
-    const at = usage !== null && limit !== null ? ` at ${formatBytes(usage)} of ${describeLimit(limit)}` : '';
-    // Outside a stack the snapshot holds the container alone, which the message already said.
-    const held = t.stack !== null && snapshot.length > 0 ? `. ${describeSnapshot(t.stack, snapshot)}` : '';
-    this.#containerAlert(
-      out,
-      now,
-      t,
-      'oom-killed',
-      'critical',
-      `${what}${at}${held}`,
-      usage,
-      limit,
-      null,
-      snapshot,
-    );
-    this.#stopped(t);
+    return { usageBytes: live?.memUsageBytes ?? null, limit, snapshot };
   }
 
   *#stackHolders(
@@ -562,84 +237,6 @@ export class AlertEngine {
       const same = other === t || (t.stack !== null && other.host === t.host && other.stack === t.stack);
       if (!same || other.live === null || now - other.liveAt > SNAPSHOT_MAX_AGE_MS) continue;
       yield { name: other.name, role: other.live.role, memUsageBytes: other.live.memUsageBytes };
-    }
-  }
-
-  /** The container stopped or restarted: its memory and CPU history end, without a recovered notice. */
-  #stopped(t: Track): void {
-    t.memory.clear();
-    t.cpu.clear();
-    t.lastGrowth = null;
-    t.lastGrowthAt = -Infinity;
-    reset(t.memoryLevel);
-    reset(t.trend);
-    reset(t.cpuLevel);
-  }
-
-  #stackMemory(host: string, samples: readonly Sample[], now: number, out: Alert[]): void {
-    const hostBytes = this.#hostBytes(host, samples);
-    const seen = new Set<string>();
-    if (hostBytes !== null) {
-      for (const total of stackTotals(samples.filter((s) => s.host === host))) {
-        const key = `${host}/${total.stack}`;
-        seen.add(key);
-        let state = this.#stacks.get(key);
-        if (state === undefined) {
-          state = {
-            host,
-            stack: total.stack,
-            condition: newCondition(),
-            usedBytes: 0,
-            hostBytes,
-            lastSeen: now,
-          };
-          this.#stacks.set(key, state);
-        }
-        state.usedBytes = total.usedBytes;
-        state.hostBytes = hostBytes;
-        state.lastSeen = now;
-        const level = levelAfter(
-          state.condition.level,
-          (total.usedBytes / hostBytes) * 100,
-          this.#settings.stack,
-        );
-        const fields = {
-          host,
-          stack: total.stack,
-          name: total.stack,
-          role: null,
-          key,
-          valueBytes: total.usedBytes,
-          limitBytes: hostBytes,
-          etaSeconds: null,
-        };
-        switch (step(state.condition, level, now, this.#settings.cooldownMs)) {
-          case 'raise':
-            this.#emit(out, now, {
-              ...fields,
-              severity: severityOf(level),
-              rule: 'stack-memory',
-              message: stackMessage(total.stack, total.usedBytes, hostBytes),
-            });
-            break;
-          case 'recover':
-            if (this.#settings.recoveredNotice) {
-              this.#emit(out, now, {
-                ...fields,
-                severity: 'info',
-                rule: 'recovered',
-                message: `${stackMessage(total.stack, total.usedBytes, hostBytes)}: back to normal`,
-              });
-            }
-            break;
-        }
-      }
-    }
-    for (const [key, state] of this.#stacks) {
-      if (state.host !== host || seen.has(key)) continue;
-      // No reading for the stack in this round (stopped, or host memory unknown): nothing to judge.
-      reset(state.condition);
-      if (now - state.lastSeen > FORGET_AFTER_MS) this.#stacks.delete(key);
     }
   }
 
@@ -666,47 +263,27 @@ export class AlertEngine {
     if (this.#keyById.get(t.id) === key) this.#keyById.delete(t.id);
   }
 
-  #containerAlert(
-    out: Alert[],
-    now: number,
-    t: Track,
-    rule: AlertRule,
-    severity: Severity,
-    message: string,
-    valueBytes: number | null = null,
-    limit: EffectiveLimit | null = null,
-    etaSeconds: number | null = null,
-    snapshot?: readonly SnapshotEntry[],
-  ): void {
+  /** A container rule's notice as an alert about that container. */
+  #notify(out: Alert[], now: number, t: Track, notice: Notice | null): void {
+    if (notice === null) return;
     this.#emit(out, now, {
-      severity,
-      rule,
+      severity: notice.severity,
+      rule: notice.rule,
       host: t.host,
       stack: t.stack,
       name: t.name,
       role: t.role,
-      message,
-      valueBytes,
-      limitBytes: limit?.bytes ?? null,
-      etaSeconds,
+      message: notice.message,
+      valueBytes: notice.valueBytes ?? null,
+      limitBytes: notice.limit?.bytes ?? null,
+      etaSeconds: notice.etaSeconds ?? null,
       key: t.key,
-      ...(snapshot === undefined ? {} : { snapshot }),
+      ...(notice.snapshot === undefined ? {} : { snapshot: notice.snapshot }),
     });
   }
 
-  #recovered(
-    out: Alert[],
-    now: number,
-    t: Track,
-    message: string,
-    valueBytes: number | null = null,
-    limit: EffectiveLimit | null = null,
-  ): void {
-    if (this.#settings.recoveredNotice)
-      this.#containerAlert(out, now, t, 'recovered', 'info', message, valueBytes, limit);
-  }
-
-  #emit(out: Alert[], now: number, f: Fields): void {
+  #emit(out: Alert[], now: number, f: AlertFields): void {
+    if (f.rule === 'recovered' && !this.#settings.recoveredNotice) return;
     const muted = isMuted(f.key, now, this.#minuteOfDay(now), this.#settings);
     const alert: Alert = {
       type: 'alert',
