@@ -9,7 +9,7 @@ import { extname, resolve, sep } from 'node:path';
 import type { CustomScheme } from 'electron';
 
 export const APP_SCHEME = 'app';
-export const APP_HOST = 'dify-monitor';
+const APP_HOST = 'dify-monitor';
 export const APP_URL = `${APP_SCHEME}://${APP_HOST}/index.html`;
 
 /** Same as the web bridge's, minus the network: in Electron the page talks only through the preload. */

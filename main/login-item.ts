@@ -18,7 +18,7 @@ export interface LoginItemOptions {
 
 export const AUTOSTART_FILE = 'dify-monitor.desktop';
 
-export function autostartEntry(exec: string): string {
+function autostartEntry(exec: string): string {
   // The Exec key quotes arguments with double quotes, escaping ", `, $ and \ inside them.
   const quoted = `"${exec.replace(/["`$\\]/g, (c) => `\\${c}`)}"`;
   return [

@@ -5,7 +5,7 @@
 import { EVENT_CHANNELS, type DifyMonitorApi, type EventChannel, type EventChannels } from '../src/api.ts';
 
 /** An event bigger than this is not something the server sends; it is dropped unread. */
-export const MAX_EVENT_CHARS = 4 * 1024 * 1024;
+const MAX_EVENT_CHARS = 4 * 1024 * 1024;
 
 type Listener = (payload: never) => void;
 

@@ -31,11 +31,7 @@ export interface Marker {
 }
 
 /** Vertical markers from lifecycle events and alerts, one per kind per few seconds. */
-export function markersFor(
-  key: string,
-  events: readonly ContainerEvent[],
-  alerts: readonly Alert[],
-): Marker[] {
+function markersFor(key: string, events: readonly ContainerEvent[], alerts: readonly Alert[]): Marker[] {
   const out: Marker[] = [];
   const add = (ts: number, label: string): void => {
     if (!out.some((m) => m.label === label && Math.abs(m.ts - ts) < 5000)) out.push({ ts, label });
@@ -56,7 +52,7 @@ export function markersFor(
 }
 
 /** The newest memory-trend alert for the container, when nothing has cleared it since. */
-export function activeTrend(key: string, alerts: readonly Alert[]): Alert | null {
+function activeTrend(key: string, alerts: readonly Alert[]): Alert | null {
   for (const a of alerts) {
     if (a.key !== key) continue;
     if (a.rule === 'memory-trend') return a;

@@ -27,7 +27,7 @@ export interface ExportSource {
 }
 
 /** Letters, digits, dot, dash and underscore: safe as a file name on every system. */
-export function fileNamePart(text: string): string {
+function fileNamePart(text: string): string {
   return text.replace(/[^A-Za-z0-9._-]+/g, '_').slice(0, 80) || 'export';
 }
 

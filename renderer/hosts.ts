@@ -40,7 +40,7 @@ function isHostList(v: unknown): v is HostList {
 }
 
 /** What Test connection says: the engine, or the exact error with the state it leads to. */
-export function describeTest(result: HostTestResult): string {
+function describeTest(result: HostTestResult): string {
   if (result.ok) {
     return `${result.product} ${result.version} (API ${result.apiVersion}) on ${result.os}, ${result.cpus} CPUs, ${formatBytes(result.memTotalBytes)} memory`;
   }

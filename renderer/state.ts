@@ -8,9 +8,9 @@ import type { Snapshot } from '../src/api.ts';
 import type { ContainerEvent, HostState, Sample } from '../src/model.ts';
 import type { Settings } from '../src/settings/schema.ts';
 
-export const SPARK_POINTS = 60;
-export const MAX_ALERTS = 500;
-export const MAX_EVENTS_PER_KEY = 50;
+const SPARK_POINTS = 60;
+const MAX_ALERTS = 500;
+const MAX_EVENTS_PER_KEY = 50;
 /** Containers absent from their host's rounds this long are dropped from the page. */
 const FORGET_AFTER_MS = 10 * 60_000;
 

@@ -49,7 +49,7 @@ function envMap(value: unknown): Record<string, string> {
 /** Only the variables discovery needs: the full environment may hold secrets and must not travel. */
 const KEPT_ENV = new Set(['MODE']);
 
-export function cpuLimitOf(hostConfig: Record<string, unknown>): number | null {
+function cpuLimitOf(hostConfig: Record<string, unknown>): number | null {
   const nano = num(hostConfig['NanoCpus']) ?? 0;
   if (nano > 0) return nano / 1e9;
   const quota = num(hostConfig['CpuQuota']) ?? 0;
@@ -95,8 +95,4 @@ export function composeProject(container: InspectedContainer): { name: string; w
   const name = container.labels[`${COMPOSE}project`];
   if (name === undefined || name === '') return null;
   return { name, workingDir: container.labels[`${COMPOSE}project.working_dir`] ?? '' };
-}
-
-export function isOneOff(container: InspectedContainer): boolean {
-  return (container.labels[`${COMPOSE}oneoff`] ?? '').toLowerCase() === 'true';
 }

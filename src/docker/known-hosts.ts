@@ -75,7 +75,7 @@ function wildcardMatch(pattern: string, name: string): boolean {
 }
 
 /** True when the entry's host field names `name`; a matching `!pattern` excludes it. */
-export function hostMatches(hostPatterns: string, name: string): boolean {
+function hostMatches(hostPatterns: string, name: string): boolean {
   if (hostPatterns.startsWith('|')) return hashedMatch(hostPatterns, name);
   let matched = false;
   for (const pattern of hostPatterns.split(',')) {

@@ -19,7 +19,7 @@ function describe(selection: Selection): string {
 }
 
 /** The latest sample of each container the selection names, by name then key. */
-export function select(samples: readonly Sample[], selection: Selection): Sample[] {
+function select(samples: readonly Sample[], selection: Selection): Sample[] {
   let chosen: Sample[];
   if ('container' in selection) {
     const byKey = samples.filter((s) => s.key === selection.container);

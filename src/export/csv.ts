@@ -14,7 +14,7 @@ import { RESOLUTIONS, type ExportContainer, type ExportPoint, type Resolution } 
 
 const IDENTITY = ['host', 'stack', 'service', 'role', 'name', 'key', 'image'] as const;
 const VALUE_COLUMNS = HISTORY_METRICS.flatMap((m) => [m, `${m}Min`, `${m}Max`]);
-export const CSV_COLUMNS = ['time', 'ts', ...IDENTITY, 'resolution', ...VALUE_COLUMNS] as const;
+const CSV_COLUMNS = ['time', 'ts', ...IDENTITY, 'resolution', ...VALUE_COLUMNS] as const;
 
 const FORMULA_START = /^[=+\-@\t\r']/;
 

@@ -15,7 +15,7 @@ import type { Role, Sample } from '../model.ts';
 export type Resolution = HistoryResponse['resolution'];
 
 /** Bucket width of each resolution; raw points are single samples. */
-export const RESOLUTION_WIDTH_MS: Readonly<Record<Resolution, number | null>> = {
+const RESOLUTION_WIDTH_MS: Readonly<Record<Resolution, number | null>> = {
   raw: null,
   '10s': 10_000,
   '1m': 60_000,

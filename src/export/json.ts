@@ -12,7 +12,7 @@ import {
   type Resolution,
 } from './history.ts';
 
-export const EXPORT_FORMAT = 'dify-monitor.history/1';
+const EXPORT_FORMAT = 'dify-monitor.history/1';
 
 export function toJson(value: HistoryExport): string {
   const document = {

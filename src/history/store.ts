@@ -68,7 +68,7 @@ export interface HistoryOptions {
   readonly maxSeries?: number;
 }
 
-export const DEFAULT_RAW_CAPACITY = 1200;
+const DEFAULT_RAW_CAPACITY = 1200;
 export const DEFAULT_MAX_SERIES = 200;
 export const MAX_RESTARTS = 16;
 

@@ -21,7 +21,7 @@ export interface ImportScan {
 }
 
 /** A context name as a host name: the characters a directory name and a history key can carry. */
-export function hostNameFrom(text: string): string {
+function hostNameFrom(text: string): string {
   const cleaned = text.replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^[^A-Za-z0-9]+/, '');
   return (cleaned === '' ? 'imported' : cleaned).slice(0, 64);
 }

@@ -15,7 +15,7 @@ export interface StoredTls {
 }
 
 /** `<settings dir>/hosts/<name>/`: mode 0700, so only this user can read the copies. */
-export function hostFilesDir(settingsPath: string, name: string): string {
+function hostFilesDir(settingsPath: string, name: string): string {
   return join(dirname(settingsPath), 'hosts', name);
 }
 

@@ -49,7 +49,7 @@ export interface MetricsServer {
 }
 
 /** The standalone exporter's request handler: GET /metrics, nothing else. */
-export function createMetricsServer(options: Omit<MetricsServerOptions, 'port' | 'bind'>): Server {
+function createMetricsServer(options: Omit<MetricsServerOptions, 'port' | 'bind'>): Server {
   const registry = createMetricsRegistry(options.read);
   const { token } = options;
   return createServer((req, res) => {

@@ -36,7 +36,7 @@ interface ContainerMetric {
 }
 
 /** cAdvisor's names and meanings; its `interface` and `device` labels are summed away. */
-export const CONTAINER_METRICS: readonly ContainerMetric[] = [
+const CONTAINER_METRICS: readonly ContainerMetric[] = [
   {
     name: 'container_memory_working_set_bytes',
     help: 'Current working set in bytes: usage less inactive file cache, as docker stats shows it.',

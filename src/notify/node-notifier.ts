@@ -124,7 +124,7 @@ function backendFor(platform: NodeJS.Platform): Backend | string {
 }
 
 /** `assets/icon.png` from the source tree (src/notify/) or from the bundle (dist/), if it is there. */
-export function defaultIconPath(): string | null {
+function defaultIconPath(): string | null {
   for (const relative of ['../../assets/icon.png', '../assets/icon.png']) {
     const path = fileURLToPath(new URL(relative, import.meta.url));
     if (existsSync(path)) return path;

@@ -4,27 +4,26 @@
  * where the alert engine still holds the warning. Before, the page judged the raw thresholds
  * itself and called the container OK there while the tray said warning.
  *
- * One monitor, built by `composeMonitor` as every shell builds it, against the real engine; the
- * page is Chromium on the real bridge; the tray is the real TrayController; the table is the real
- * `runWatch` output.
+ * The monitor is built by `composeMonitor` as every shell builds it, against the real engine; the
+ * page is Chromium on the real bridge over it, the tray the real TrayController over it. The table
+ * is the real `dify-monitor watch` in its own process, reading the same settings file.
  */
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
-import type { Menu } from 'electron';
 import { TrayController } from '../../main/tray.ts';
 import type { TrayState } from '../../main/tray-state.ts';
-import { runWatch } from '../../src/cli/watch.ts';
 import { startServe, type Serving } from '../../src/serve/run.ts';
 import { composeMonitor } from '../../src/service/compose.ts';
 import type { MonitorService } from '../../src/service/monitor.ts';
 import { DEFAULT_SETTINGS, type Settings } from '../../src/settings/schema.ts';
 import { openSettingsFile } from '../../src/settings/store.ts';
 import { systemClock } from '../../src/util/clock.ts';
+import { CLI } from '../helpers/cli.ts';
 import { buildRenderer, launchChromium } from '../helpers/serve-process.ts';
 import { removeAll, startStack } from '../stack/stack.ts';
 import { commandFor } from '../stack/workloads.ts';
@@ -52,6 +51,7 @@ let page: Page;
 let tray: TrayController;
 let trayState: TrayState | null = null;
 let table = '';
+let watch: ChildProcess | null = null;
 
 function docker(...args: string[]): string {
   return execFileSync('docker', args, { encoding: 'utf8' }).trim();
@@ -153,7 +153,7 @@ describe('one verdict across the tray, the page, the CLI table and /metrics', ()
         trayState = state;
         return state;
       },
-      buildMenu: (template) => template as unknown as Menu,
+      buildMenu: (template) => template as never,
       actions: {
         openDashboard: () => undefined,
         openContainer: () => undefined,
@@ -171,18 +171,28 @@ describe('one verdict across the tray, the page, the CLI table and /metrics', ()
       attachMenu: false,
       warn: () => undefined,
     });
-    void runWatch(
-      service,
-      composed.hosts,
-      { json: false, once: false },
-      {
-        write: (text) => {
-          table = text;
-        },
-        error: () => undefined,
-        interactive: false,
-      },
+    watch = spawn(
+      process.execPath,
+      [
+        CLI,
+        'watch',
+        '--host',
+        'unix:///var/run/docker.sock',
+        '--settings',
+        join(dir, 'settings.json'),
+        '--alert-log',
+        join(dir, 'watch-alerts.json'),
+      ],
+      { stdio: ['ignore', 'pipe', 'ignore'] },
     );
+    let printed = '';
+    // Not a terminal: each round's table is printed whole, followed by a blank line.
+    watch.stdout?.on('data', (d: Buffer) => {
+      printed += d.toString();
+      const blocks = printed.split('\n\n');
+      printed = blocks.pop() ?? '';
+      if (blocks.length > 0) table = blocks.at(-1) ?? table;
+    });
     browser = await launchChromium();
     page = await browser.newPage();
     await page.goto(serving.url);
@@ -190,6 +200,7 @@ describe('one verdict across the tray, the page, the CLI table and /metrics', ()
   });
 
   after(async () => {
+    watch?.kill('SIGTERM');
     tray?.stop();
     await browser?.close();
     await serving?.close();
