@@ -18,6 +18,7 @@ import {
   type Resolution,
 } from '../docker/endpoint.ts';
 import { systemClock } from '../util/clock.ts';
+import { engineName, engineNames, type EngineToName } from './engine-names.ts';
 
 export type SourceChoice = 'auto' | 'cgroup' | 'api';
 
@@ -27,12 +28,6 @@ export interface ConnectOptions {
   readonly includeOthers: boolean;
   readonly source: SourceChoice;
   readonly requestTimeoutMs: number;
-}
-
-/** The name a host goes by in samples and alerts: `local`, or the address the user gave. */
-export function hostLabel(endpoint: Endpoint): string {
-  if (endpoint.local) return 'local';
-  return endpoint.url.replace(/^[a-z]+:\/\//, '');
 }
 
 /** Said with every state of a plain tcp:// host, in the CLI and in the UI. */
@@ -62,13 +57,18 @@ export function savedEndpoint(host: SavedEngine): ParsedHost {
 /** What to watch: the engine found like the docker CLI (null), a `--host` URL, or a saved host. */
 export type HostTarget = null | string | SavedEngine;
 
+/** An engine resolved and ready to dial, and what it is to be named after. */
+interface Dial {
+  readonly resolution: Resolution;
+  readonly endpoint: Endpoint;
+  readonly options: DockerodeOptions;
+  readonly naming: EngineToName;
+}
+
 /** Resolves a target to an endpoint and the options to dial it, or a sentence saying why not. */
 export async function dialOptionsFor(
   target: HostTarget,
-): Promise<
-  | { ok: true; name: string; resolution: Resolution; endpoint: Endpoint; options: DockerodeOptions }
-  | { ok: false; error: string }
-> {
+): Promise<({ ok: true } & Dial) | { ok: false; error: string }> {
   let resolution: Resolution;
   if (target === null || typeof target === 'string') {
     resolution = await resolveEndpoint(defaultDeps(), target === null ? {} : { host: target });
@@ -92,8 +92,8 @@ export async function dialOptionsFor(
   };
   try {
     const options = dockerodeOptions(endpoint, (path) => readFileSync(path), process.env, sshFiles);
-    const name = saved?.name ?? hostLabel(endpoint);
-    return { ok: true, name, resolution, endpoint, options };
+    const naming = saved === null ? { endpoint, context: resolution.context } : { saved: saved.name };
+    return { ok: true, resolution, endpoint, options, naming };
   } catch (error) {
     return { ok: false, error: error instanceof Error ? error.message : String(error) };
   }
@@ -106,12 +106,31 @@ export async function createCollectorFor(
 ): Promise<{ ok: true; collector: Collector } | { ok: false; error: string }> {
   const dial = await dialOptionsFor(target);
   if (!dial.ok) return dial;
+  return { ok: true, collector: collectorFor(dial, engineName(dial.naming, defaultDeps()), options) };
+}
+
+/**
+ * The collectors of engines watched side by side, each under a name of its own that none of the
+ * `reserved` saved hosts (those that cannot be set up now) goes by either.
+ */
+function collectorsFor(
+  dials: readonly Dial[],
+  reserved: readonly string[],
+  options: ConnectOptions,
+): Collector[] {
+  const names = engineNames(
+    [...dials.map((dial) => dial.naming), ...reserved.map((saved) => ({ saved }))],
+    defaultDeps(),
+  );
+  return dials.map((dial, i) => collectorFor(dial, names[i] ?? 'local', options));
+}
+
+function collectorFor(dial: Dial, name: string, options: ConnectOptions): Collector {
   const { endpoint, resolution } = dial;
-  const dockerOptions = dial.options;
-  const client = createEngineClient(dockerOptions);
+  const client = createEngineClient(dial.options);
   const warning = plainTcpWarning(endpoint);
-  const collector = new Collector({
-    host: dial.name,
+  return new Collector({
+    host: name,
     ...(warning === undefined ? {} : { warning }),
     endpoint: endpoint.url,
     reason: resolution.reason,
@@ -134,7 +153,6 @@ export async function createCollectorFor(
       }),
     unreachableHint: (cause) => unreachableMessage(resolution, cause),
   });
-  return { ok: true, collector };
 }
 
 /**
@@ -148,28 +166,32 @@ export async function createCollectors(
   options: ConnectOptions,
   warn: (text: string) => void,
 ): Promise<{ ok: true; collectors: Collector[] } | { ok: false; error: string }> {
-  const collectors: Collector[] = [];
+  const dials: Dial[] = [];
   if (hostFlags.length > 0) {
     for (const url of hostFlags) {
-      const made = await createCollectorFor(url, options);
-      if (!made.ok) return made;
-      collectors.push(made.collector);
+      const dial = await dialOptionsFor(url);
+      if (!dial.ok) return dial;
+      dials.push(dial);
     }
-    return { ok: true, collectors };
+    return { ok: true, collectors: collectorsFor(dials, [], options) };
   }
-  const local = await createCollectorFor(null, options);
-  if (local.ok) collectors.push(local.collector);
+  const local = await dialOptionsFor(null);
+  if (local.ok) dials.push(local);
   else if (saved.length === 0) return local;
   else warn(`No local engine (${local.error}); watching the saved hosts.`);
+  const unwatched: string[] = [];
   for (const host of saved) {
-    // The local engine saved as a host too (an imported context) is watched once, as `local`.
-    if (local.ok && local.collector.state.endpoint === host.url) continue;
-    const made = await createCollectorFor(host, options);
-    if (made.ok) collectors.push(made.collector);
-    else warn(made.error);
+    // The local engine saved as a host too (an imported context) is watched once, as the local engine.
+    if (local.ok && local.endpoint.url === host.url) continue;
+    const dial = await dialOptionsFor(host);
+    if (dial.ok) dials.push(dial);
+    else {
+      warn(dial.error);
+      unwatched.push(host.name);
+    }
   }
-  if (collectors.length === 0) return { ok: false, error: 'None of the saved hosts can be watched.' };
-  return { ok: true, collectors };
+  if (dials.length === 0) return { ok: false, error: 'None of the saved hosts can be watched.' };
+  return { ok: true, collectors: collectorsFor(dials, unwatched, options) };
 }
 
 /** "Docker 28.2.2 (API 1.50) on Debian GNU/Linux 12 (linux), 2 CPUs, 7.6 GiB memory" */

@@ -44,6 +44,8 @@ export interface Resolution {
    * there is nothing to dial: the docker CLI refuses to run then too, and so do we.
    */
   readonly error?: string;
+  /** The Docker context the endpoint came from, which names the engine in samples and alerts. */
+  readonly context?: string;
 }
 
 /** Everything resolveEndpoint reads from the machine, so tests can point it at temp dirs. */
@@ -311,7 +313,7 @@ async function fromContext(
     );
   }
   const endpoint = endpointOf(target, tls);
-  return { endpoint, reason, tried: [endpoint.url] };
+  return { endpoint, reason, tried: [endpoint.url], context: name };
 }
 
 async function fromSockets(deps: ResolveDeps): Promise<Resolution> {

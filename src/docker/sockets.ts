@@ -1,9 +1,14 @@
+/** What an engine on a well-known socket is called in samples and alerts; `local` is the system engine. */
+export type SocketName =
+  'local' | 'docker-desktop' | 'colima' | 'orbstack' | 'rancher-desktop' | 'rootless' | 'podman';
+
 export interface SocketCandidate {
   /** A unix socket path, or a named pipe in the `//./pipe/name` form the docker CLI uses. */
   readonly path: string;
   readonly transport: 'unix' | 'npipe';
   /** Who puts a socket there, when the path alone does not say. */
   readonly owner: string | null;
+  readonly name: SocketName;
 }
 
 export interface SocketPlaces {
@@ -21,8 +26,8 @@ export interface SocketPlaces {
 export function wellKnownSockets(places: SocketPlaces): SocketCandidate[] {
   if (places.platform === 'win32') {
     return [
-      { path: '//./pipe/docker_engine', transport: 'npipe', owner: null },
-      { path: '//./pipe/podman-machine-default', transport: 'npipe', owner: 'Podman' },
+      { path: '//./pipe/docker_engine', transport: 'npipe', owner: null, name: 'local' },
+      { path: '//./pipe/podman-machine-default', transport: 'npipe', owner: 'Podman', name: 'podman' },
     ];
   }
   const home = places.homedir.replace(/\/+$/, '');
@@ -30,19 +35,29 @@ export function wellKnownSockets(places: SocketPlaces): SocketCandidate[] {
     nonEmpty(places.env['XDG_RUNTIME_DIR'])?.replace(/\/+$/, ''),
     places.uid === null ? undefined : `/run/user/${places.uid}`,
   ]);
-  const unix = (path: string, owner: string | null): SocketCandidate => ({ path, transport: 'unix', owner });
+  const unix = (path: string, owner: string | null, name: SocketName): SocketCandidate => ({
+    path,
+    transport: 'unix',
+    owner,
+    name,
+  });
   return [
-    unix('/var/run/docker.sock', null),
-    unix(`${home}/.docker/run/docker.sock`, 'Docker Desktop'),
-    unix(`${home}/.docker/desktop/docker.sock`, 'Docker Desktop'),
-    unix(`${home}/.colima/default/docker.sock`, 'Colima'),
-    unix(`${home}/.colima/docker.sock`, 'Colima'),
-    unix(`${home}/.orbstack/run/docker.sock`, 'OrbStack'),
-    unix(`${home}/.rd/docker.sock`, 'Rancher Desktop'),
-    ...runtimeDirs.map((dir) => unix(`${dir}/docker.sock`, 'rootless Docker')),
-    ...runtimeDirs.map((dir) => unix(`${dir}/podman/podman.sock`, 'Podman')),
-    unix('/run/podman/podman.sock', 'Podman'),
+    unix('/var/run/docker.sock', null, 'local'),
+    unix(`${home}/.docker/run/docker.sock`, 'Docker Desktop', 'docker-desktop'),
+    unix(`${home}/.docker/desktop/docker.sock`, 'Docker Desktop', 'docker-desktop'),
+    unix(`${home}/.colima/default/docker.sock`, 'Colima', 'colima'),
+    unix(`${home}/.colima/docker.sock`, 'Colima', 'colima'),
+    unix(`${home}/.orbstack/run/docker.sock`, 'OrbStack', 'orbstack'),
+    unix(`${home}/.rd/docker.sock`, 'Rancher Desktop', 'rancher-desktop'),
+    ...runtimeDirs.map((dir) => unix(`${dir}/docker.sock`, 'rootless Docker', 'rootless')),
+    ...runtimeDirs.map((dir) => unix(`${dir}/podman/podman.sock`, 'Podman', 'podman')),
+    unix('/run/podman/podman.sock', 'Podman', 'podman'),
   ];
+}
+
+/** The name of the engine at a well-known socket or pipe path, or null for any other path. */
+export function socketName(path: string, places: SocketPlaces): SocketName | null {
+  return wellKnownSockets(places).find((candidate) => candidate.path === path)?.name ?? null;
 }
 
 function nonEmpty(value: string | undefined): string | undefined {
