@@ -11,9 +11,20 @@
 import type { ContainerEvent, HostState, Role, Sample } from '../model.ts';
 import type { Clock } from '../util/clock.ts';
 import { cpuThreshold } from './cpu-threshold.ts';
-import { isUnhealthy, type KillEvidence, killEvidence, oomSnapshot } from './events.ts';
+import { isUnhealthy, oomSnapshot } from './events.ts';
 import { HostReachability } from './host-down.ts';
-import { type KillFigures, killNotice, newKill, onSignal, signalledJustBefore } from './kills.ts';
+import {
+  expire,
+  type Kill,
+  type KillFigures,
+  killNotice,
+  onEnd,
+  onOom,
+  onSignal,
+  onStart,
+  PEAK_WINDOW_MS,
+  peakSince,
+} from './kills.ts';
 import { effectiveLimit } from './limit.ts';
 import { AlertLog } from './log.ts';
 import { memoryThreshold } from './memory-threshold.ts';
@@ -83,6 +94,8 @@ export class AlertEngine {
     for (const fields of this.#stacks.judge(host, samples, hostBytes, this.#settings, now)) {
       this.#emit(out, now, fields);
     }
+    for (const t of this.#tracks.values())
+      if (t.host === host) this.#killed(out, now, t, expire(t.kills, now));
     this.#forgetGone(host, now);
     return out;
   }
@@ -99,21 +112,24 @@ export class AlertEngine {
     // Every event carries the current name, which is all a rename changes.
     t.name = event.name;
     t.lastSeen = now;
+    const figures = (): KillFigures => this.#killFigures(t, now);
+    this.#killed(out, now, t, expire(t.kills, now));
     switch (event.action) {
       case 'oom':
-      case 'die': {
-        if (event.action === 'die') onLifecycle(t, 'die', this.#settings, now);
-        const evidence = killEvidence(event, signalledJustBefore(t.kills, now));
-        if (evidence !== null) this.#killed(t, evidence, now, out);
+        onOom(t.kills, figures, now);
+        break;
+      case 'die':
+        onLifecycle(t, 'die', this.#settings, now);
+        this.#killed(out, now, t, onEnd(t.kills, event, figures, now));
         endRun(t);
         break;
-      }
       case 'kill':
         onSignal(t.kills, now);
         break;
       case 'start':
       case 'restart':
         onLifecycle(t, event.action, this.#settings, now);
+        onStart(t.kills);
         endRun(t);
         break;
       case 'health_status': {
@@ -159,7 +175,7 @@ export class AlertEngine {
     return out;
   }
 
-  /** OOM kills raised per container key since the engine started; keys without one are left out. */
+  /** OOM kills seen per container key since the engine started (a held oom counts at once); keys without one are left out. */
   oomKills(): Map<string, number> {
     const out = new Map<string, number>();
     for (const t of this.#tracks.values()) if (t.kills.count > 0) out.set(t.key, t.kills.count);
@@ -177,6 +193,7 @@ export class AlertEngine {
       t.id = id;
       t.restartCount = null;
       t.oomKilled = null;
+      onStart(t.kills);
       endRun(t);
     }
     this.#keyById.set(id, key);
@@ -189,9 +206,11 @@ export class AlertEngine {
     t.stack = s.stack;
     t.role = s.role;
     t.lastSeen = now;
-    if (onRestartCount(t, s.restartCount, this.#settings, now)) endRun(t);
-    if (s.oomKilled && t.oomKilled === false) this.#killed(t, 'oom', now, out);
-    t.oomKilled = s.oomKilled;
+    if (onRestartCount(t, s.restartCount, this.#settings, now)) {
+      onStart(t.kills);
+      endRun(t);
+    }
+    this.#killFlag(t, s, now, out);
 
     if (s.state === 'running') {
       this.#memory(t, s, now, out);
@@ -215,28 +234,47 @@ export class AlertEngine {
     this.#notify(out, now, t, memoryTrend(t, s.ts, usage, limit, settings, now));
   }
 
-  #killed(t: Track, evidence: KillEvidence, now: number, out: Alert[]): void {
-    if (!newKill(t.kills, now)) return;
-    this.#notify(out, now, t, killNotice(t.name, t.stack, evidence, this.#killFigures(t, now)));
-    endRun(t);
+  /**
+   * Inspect's OOMKilled turning true in a sample: on a live container the OOM killer took one of
+   * its processes (newer engines set it at the oom), on an ended one it is the container's kill;
+   * and a sample that shows the container ended settles an oom held for it.
+   */
+  #killFlag(t: Track, s: Sample, now: number, out: Alert[]): void {
+    const turned = s.oomKilled && t.oomKilled === false;
+    t.oomKilled = s.oomKilled;
+    const live = s.state === 'running' || s.state === 'paused';
+    const figures = (): KillFigures => this.#killFigures(t, now);
+    if (live && turned) onOom(t.kills, figures, now);
+    else if (!live && (turned || t.kills.held !== null)) {
+      this.#killed(out, now, t, onEnd(t.kills, turned ? { oomKilled: true } : {}, figures, now));
+    }
+  }
+
+  #killed(out: Alert[], now: number, t: Track, kill: Kill | null): void {
+    if (kill === null) return;
+    this.#notify(out, now, t, killNotice(t.name, t.stack, kill));
+    if (kill.kind === 'container') endRun(t);
   }
 
   #killFigures(t: Track, now: number): KillFigures {
-    const snapshot = oomSnapshot(this.#stackHolders(t, now));
     const live = t.live !== null && now - t.liveAt <= SNAPSHOT_MAX_AGE_MS ? t.live : null;
     // The kernel killed at the real limit, not at a budget from the settings.
     const limit = live === null ? null : effectiveLimit(live, {});
-    return { usageBytes: live?.memUsageBytes ?? null, limit, snapshot };
+    const usageBytes = live === null ? null : peakSince(t.memory, now - PEAK_WINDOW_MS, live.memUsageBytes);
+    return { usageBytes, limit, snapshot: oomSnapshot(this.#stackHolders(t, usageBytes, now)) };
   }
 
+  /** Who held the memory of the container's stack; the container itself with its peak. */
   *#stackHolders(
     t: Track,
+    peak: number | null,
     now: number,
   ): Generator<{ name: string; role: Role; memUsageBytes: number | null }> {
     for (const other of this.#tracks.values()) {
       const same = other === t || (t.stack !== null && other.host === t.host && other.stack === t.stack);
       if (!same || other.live === null || now - other.liveAt > SNAPSHOT_MAX_AGE_MS) continue;
-      yield { name: other.name, role: other.live.role, memUsageBytes: other.live.memUsageBytes };
+      const memUsageBytes = other === t ? peak : other.live.memUsageBytes;
+      yield { name: other.name, role: other.live.role, memUsageBytes };
     }
   }
 

@@ -73,6 +73,11 @@ class Harness {
     });
   }
 
+  /** What the engine says when a container's limit kills it: oom, then die with exit code 137. */
+  limitKill(box: Box, extra: Partial<ContainerEvent> = {}): Alert[] {
+    return [...this.event(box, 'oom', extra), ...this.event(box, 'die', { exitCode: 137, ...extra })];
+  }
+
   host(state: HostState['state'], extra: Partial<HostState> = {}): Alert[] {
     return this.engine.onHost({
       type: 'host',
@@ -287,7 +292,8 @@ describe('oom-killed', () => {
     const h = new Harness();
     stack(h);
     h.at(2);
-    const alerts = h.event(WORKER, 'oom');
+    assert.deepEqual(h.event(WORKER, 'oom'), [], 'held until the die says the container went with it');
+    const alerts = h.event(WORKER, 'die', { exitCode: 137 });
     assert.deepEqual(rules(alerts), ['oom-killed:critical']);
     const a = item(alerts, 0);
     assert.equal(a.ts, T0 + 2000);
@@ -303,8 +309,7 @@ describe('oom-killed', () => {
     ]);
     assert.equal(a.valueBytes, 1.9 * GiB);
     assert.equal(a.limitBytes, 2 * GiB);
-    // The die that follows and the inspect flag describe the same kill.
-    assert.deepEqual(h.event(WORKER, 'die', { exitCode: 137 }), []);
+    // The inspect flag describes the same kill.
     h.at(5);
     assert.deepEqual(
       h.round(
@@ -341,7 +346,7 @@ describe('oom-killed', () => {
     const h = new Harness().at(0);
     const lone: Box = { name: 'leaky', role: 'other', limit: 640 * MiB };
     h.round(h.sample(lone, 636 * MiB, { stack: null, key: 'local/-/leaky' }));
-    const a = item(h.at(1).event(lone, 'oom', { key: 'local/-/leaky' }), 0);
+    const a = item(h.at(1).limitKill(lone, { key: 'local/-/leaky' }), 0);
     assert.equal(a.message, 'leaky ran out of memory and was killed at 636 MiB of its 640 MiB limit');
     assert.deepEqual(a.snapshot, [{ name: 'leaky', role: 'other', memUsageBytes: 636 * MiB }]);
     assert.equal(a.stack, null);
@@ -368,6 +373,123 @@ describe('oom-killed', () => {
       h.feed(WORKER, 5, 60, () => 200 * MiB, 5, { restartCount: 1 }),
       [],
     );
+  });
+});
+
+describe('a process OOM-killed inside a container that keeps running', () => {
+  const KEY = 'local/docker/worker/1';
+  /** A worker growing from 1,200 MiB by 100 MiB/s, whose process is killed after 4 s: 300 MiB after. */
+  const growing = (sec: number): number => (sec <= 4 ? (1200 + sec * 100) * MiB : 300 * MiB);
+
+  /** One round of the stack a second from `fromSec` to `toSec`; returns the oom-killed alerts. */
+  function rounds(h: Harness, fromSec: number, toSec: number, worker: (sec: number) => number): Alert[] {
+    const out: Alert[] = [];
+    for (let sec = fromSec; sec <= toSec; sec++) {
+      h.at(sec);
+      out.push(...h.round(h.sample(WORKER, worker(sec)), h.sample(API, 600 * MiB), h.sample(WEB, 80 * MiB)));
+    }
+    return out.filter((a) => a.rule === 'oom-killed');
+  }
+
+  /** The kill of the worker's process 5.2 s in, told 10 s later when no die came. */
+  function processKill(h: Harness): Alert {
+    rounds(h, 0, 5, growing);
+    assert.deepEqual(h.at(5.2).event(WORKER, 'oom'), []);
+    const told = rounds(h, 6, 16, growing);
+    assert.equal(told.length, 1);
+    return item(told, 0);
+  }
+
+  it('is told once the container outlived the hold, with the memory reached before the kill', () => {
+    const h = new Harness();
+    const a = processKill(h);
+    assert.equal(a.ts, T0 + 16_000, 'the first round 10 s after the oom');
+    assert.equal(
+      a.message,
+      'a process in docker-worker-1 was killed by the OOM killer; the container is still running. ' +
+        'It had reached 1.6 GiB of its 2.0 GiB limit. ' +
+        'docker held 2.2 GiB: docker-worker-1 1.6 GiB, docker-api-1 600 MiB, docker-web-1 80 MiB',
+    );
+    assert.equal(a.severity, 'critical');
+    assert.equal(a.valueBytes, 1600 * MiB, 'the peak before the oom, not the 300 MiB read after the kill');
+    assert.equal(a.limitBytes, 2 * GiB);
+    assert.deepEqual(item(a.snapshot ?? [], 0), {
+      name: 'docker-worker-1',
+      role: 'worker',
+      memUsageBytes: 1600 * MiB,
+    });
+    assert.deepEqual([...h.engine.oomKills()], [[KEY, 1]]);
+  });
+
+  it('a container killed by its limit gives its peak too, not its last reading', () => {
+    const h = new Harness();
+    rounds(h, 0, 2, (sec) => item([1500, 1900, 1850], sec) * MiB);
+    const a = item(h.at(2.5).limitKill(WORKER), 0);
+    assert.match(
+      a.message,
+      /^docker-worker-1 ran out of memory and was killed at 1\.9 GiB of its 2\.0 GiB limit\. /,
+    );
+    assert.equal(a.valueBytes, 1900 * MiB);
+  });
+
+  it('is never raised twice for one kill: not for its late die, nor for a worker killed over and over', () => {
+    const h = new Harness();
+    processKill(h);
+    assert.deepEqual(h.at(17).event(WORKER, 'die', { exitCode: 137 }), [], 'a die that trailed its oom');
+    h.at(18).event(WORKER, 'start');
+    const again: Alert[] = [];
+    for (let sec = 19; sec <= 60; sec++) {
+      if (sec % 3 === 0) again.push(...h.at(sec).event(WORKER, 'oom'));
+      again.push(...rounds(h, sec, sec, () => 1500 * MiB));
+    }
+    assert.deepEqual(again, [], 'within a minute of the alert, the same worker again is the same episode');
+  });
+
+  it('the container dying of its limit after its worker was killed is told: that is news', () => {
+    const h = new Harness();
+    processKill(h);
+    const died = h.at(30).limitKill(WORKER);
+    assert.deepEqual(rules(died), ['oom-killed:critical']);
+    assert.match(item(died, 0).message, /^docker-worker-1 ran out of memory and was killed/);
+    h.at(31);
+    assert.deepEqual(
+      h.round(h.sample(WORKER, null, { state: 'exited', oomKilled: true, exitCode: 137 })),
+      [],
+      'the inspect flag after it is the same kill',
+    );
+  });
+
+  it('the inspect flag a process kill leaves set does not make a later stop an OOM kill', () => {
+    const h = new Harness();
+    processKill(h);
+    h.at(200);
+    assert.deepEqual(h.event(WORKER, 'kill'), []);
+    assert.deepEqual(h.event(WORKER, 'die', { exitCode: 0, oomKilled: true }), []);
+    h.at(201);
+    assert.deepEqual(h.round(h.sample(WORKER, null, { state: 'exited', oomKilled: true, exitCode: 0 })), []);
+  });
+
+  it('an engine that sets the inspect flag at the oom: a live container with it is a process kill', () => {
+    const h = new Harness();
+    rounds(h, 0, 4, growing);
+    h.at(5);
+    assert.deepEqual(h.round(h.sample(WORKER, 300 * MiB, { oomKilled: true })), []);
+    const told = rounds(h, 6, 15, () => 300 * MiB);
+    assert.deepEqual(rules(told), ['oom-killed:critical']);
+    assert.match(
+      item(told, 0).message,
+      /^a process in docker-worker-1 was killed by the OOM killer; .* 1\.6 GiB/,
+    );
+  });
+
+  it('a container stopped by someone within the hold had outlived its oom', () => {
+    const h = new Harness();
+    rounds(h, 0, 4, growing);
+    h.at(5).event(WORKER, 'oom');
+    h.at(7).event(WORKER, 'kill');
+    const alerts = h.event(WORKER, 'die', { exitCode: 137 });
+    assert.deepEqual(rules(alerts), ['oom-killed:critical']);
+    assert.match(item(alerts, 0).message, /^a process in docker-worker-1 was killed by the OOM killer/);
   });
 });
 
@@ -482,7 +604,7 @@ describe('muting', () => {
     );
     assert.equal(muted.muted, true);
     assert.equal(h.engine.log.entries[0], muted);
-    const loud = item(h.at(60).event(API, 'oom'), 0);
+    const loud = item(h.at(60).limitKill(API), 0);
     assert.equal(loud.muted, undefined);
   });
 
@@ -502,9 +624,9 @@ describe('muting', () => {
   it('quiet hours mute by local time of day', () => {
     const h = new Harness({ quietHours: { start: '22:00', end: '07:00' } });
     h.now = Date.UTC(2025, 10, 23, 23, 30);
-    assert.equal(item(h.event(API, 'oom'), 0).muted, true);
+    assert.equal(item(h.limitKill(API), 0).muted, true);
     h.now = Date.UTC(2025, 10, 24, 7, 0);
-    assert.equal(item(h.event(WEB, 'oom'), 0).muted, undefined);
+    assert.equal(item(h.limitKill(WEB), 0).muted, undefined);
   });
 });
 
@@ -532,7 +654,7 @@ describe('alert lines and log', () => {
   it('every alert goes to the log, newest first', () => {
     const h = new Harness().at(0);
     h.round(h.sample(WORKER, 1.8 * GiB));
-    h.at(1).event(API, 'oom');
+    h.at(1).limitKill(API);
     assert.deepEqual(
       h.engine.log.entries.map((a) => a.rule),
       ['oom-killed', 'memory-threshold'],
