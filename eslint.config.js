@@ -47,6 +47,7 @@ export const BROWSER_SAFE = [
   'src/hosts/remote-url.ts',
   'src/settings/host-name.ts',
   'src/settings/schema.ts',
+  'src/util/emitter.ts',
 ];
 
 const ORDER = LAYERS.map((row) => row.join(' + ')).join(' → ');

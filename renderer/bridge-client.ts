@@ -3,14 +3,14 @@
  * EventSource. The page uses it exactly as it uses the Electron preload.
  */
 import { EVENT_CHANNELS, type DifyMonitorApi, type EventChannel, type EventChannels } from '../src/api.ts';
+import { Emitter } from '../src/util/emitter.ts';
 
 /** An event bigger than this is not something the server sends; it is dropped unread. */
 const MAX_EVENT_CHARS = 4 * 1024 * 1024;
 
-type Listener = (payload: never) => void;
-
 export function createBridgeClient(base = ''): DifyMonitorApi {
-  const listeners = new Map<EventChannel, Set<Listener>>();
+  // Payloads are checked by the page's subscriber (renderer/validate.ts), not here.
+  const events = new Emitter<EventChannels>();
   let source: EventSource | null = null;
 
   const dispatch = (channel: EventChannel, data: unknown): void => {
@@ -21,9 +21,7 @@ export function createBridgeClient(base = ''): DifyMonitorApi {
     } catch {
       return;
     }
-    for (const listener of listeners.get(channel) ?? []) {
-      (listener as (p: unknown) => void)(payload);
-    }
+    events.emit(channel, payload as never);
   };
 
   const connect = (): void => {
@@ -60,16 +58,7 @@ export function createBridgeClient(base = ''): DifyMonitorApi {
     },
     on<C extends EventChannel>(channel: C, listener: (payload: EventChannels[C]) => void) {
       connect();
-      let set = listeners.get(channel);
-      if (set === undefined) {
-        set = new Set();
-        listeners.set(channel, set);
-      }
-      const entry = listener as Listener;
-      set.add(entry);
-      return () => {
-        set.delete(entry);
-      };
+      return events.on(channel, listener);
     },
   };
 }
