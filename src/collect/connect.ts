@@ -5,18 +5,11 @@ import { classifyFailure } from '../docker/failure.ts';
 import type { EngineInfo } from '../docker/client.ts';
 import { binarySize } from '../stats/units.ts';
 import { createEngineClient } from '../docker/client.ts';
-import {
-  defaultDeps,
-  dockerodeOptions,
-  parseHostUrl,
-  resolveEndpoint,
-  unreachableMessage,
-  type DockerodeOptions,
-  type Endpoint,
-  type ParsedHost,
-  type SshFiles,
-  type Resolution,
-} from '../docker/endpoint.ts';
+import { dockerodeOptions, type DockerodeOptions, type SshFiles } from '../docker/dockerode-options.ts';
+import { parseHostUrl, type Endpoint, type ParsedHost } from '../docker/endpoint.ts';
+import { defaultDeps } from '../docker/machine.ts';
+import { resolveEndpoint, type Resolution } from '../docker/resolve.ts';
+import { unreachableMessage } from '../docker/unreachable.ts';
 import { systemClock } from '../util/clock.ts';
 import { engineName, engineNames, type EngineToName } from './engine-names.ts';
 

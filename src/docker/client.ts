@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { Agent as HttpAgent, type IncomingMessage } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
 import { inspect } from 'node:util';
-import type { DockerodeOptions } from './endpoint.ts';
+import type { DockerodeOptions } from './dockerode-options.ts';
 import type { Readable } from 'node:stream';
 import { createLineSplitter } from '../util/lines.ts';
 import { readBoundedBody } from '../util/read-body.ts';

@@ -8,16 +8,11 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { createServer as createTlsServer } from 'node:tls';
 import Docker from 'dockerode';
-import {
-  defaultDeps,
-  dockerodeOptions,
-  parseHostUrl,
-  resolveEndpoint,
-  unreachableMessage,
-  type Endpoint,
-  type ResolveDeps,
-  type Resolution,
-} from '../../src/docker/endpoint.ts';
+import { dockerodeOptions } from '../../src/docker/dockerode-options.ts';
+import { parseHostUrl, type Endpoint } from '../../src/docker/endpoint.ts';
+import { defaultDeps } from '../../src/docker/machine.ts';
+import { resolveEndpoint, type ResolveDeps, type Resolution } from '../../src/docker/resolve.ts';
+import { unreachableMessage } from '../../src/docker/unreachable.ts';
 
 const ENGINE_SOCKET = '/var/run/docker.sock';
 

@@ -2,7 +2,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { engineName, engineNames, type EngineToName } from '../../../src/collect/engine-names.ts';
-import { resolveEndpoint, type ResolveDeps } from '../../../src/docker/endpoint.ts';
+import { resolveEndpoint, type ResolveDeps } from '../../../src/docker/resolve.ts';
 import { wellKnownSockets, type SocketPlaces } from '../../../src/docker/sockets.ts';
 import { parseEndpointForTest } from '../../helpers/endpoint.ts';
 
