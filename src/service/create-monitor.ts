@@ -76,7 +76,7 @@ class Monitor implements MonitorService {
   /** The settings last put into effect: what an outside change of the file is compared with. */
   #known: Settings;
   #verdict: Verdict = { findings: [] };
-  #verdictText = '';
+  #verdictText = JSON.stringify(this.#verdict);
   #paused = false;
   #stopped = false;
 
@@ -239,6 +239,14 @@ class Monitor implements MonitorService {
   /** A saved host's collector made while the monitor runs; false when it stopped meanwhile. */
   #attachLate(source: MonitorSource): boolean {
     if (this.#stopped) return false;
+    const name = source.state.host;
+    // Samples, history keys and alerts are keyed by host name: a second engine of one name would hide the first.
+    if ([...this.#sources.keys()].some((other) => other.state.host === name)) {
+      this.#warn(
+        `The saved host "${name}" is not watched: an engine found by itself already goes by that name. Rename the saved host.`,
+      );
+      return false;
+    }
     this.#attach(source);
     source.setMode(this.#viewers.mode);
     this.#hosts.set(source.state.host, source.state);

@@ -7,8 +7,9 @@ import type { Alert } from '../../../src/alerts/types.ts';
 import type { DesktopNotification } from '../../../src/notify/notifier.ts';
 import type { HostState, Sample } from '../../../src/model.ts';
 import { createMonitorService } from '../../../src/service/create-monitor.ts';
-import { DEFAULT_SETTINGS } from '../../../src/settings/schema.ts';
-import { memorySettingsStore } from '../../../src/settings/store.ts';
+import type { Verdict } from '../../../src/alerts/verdict.ts';
+import { DEFAULT_SETTINGS, type Settings } from '../../../src/settings/schema.ts';
+import { memorySettingsStore, type SettingsStore } from '../../../src/settings/store.ts';
 import { FakeCollector, fakeClock } from '../../helpers/fake-collector.ts';
 import { makeSample } from '../../helpers/samples.ts';
 
@@ -237,6 +238,115 @@ describe('createMonitorService', () => {
     collector.round(2, [sample(2, MIB)]);
     assert.deepEqual(got, [1]);
     assert.match(warnings[0] ?? '', /monitor:round listener failed: gone/);
+    await service.stop();
+  });
+
+  it('judges one verdict: in the snapshot, pushed when it changes, held through the hysteresis band', async () => {
+    const { clock, collector, service } = setup();
+    const pushed: Verdict[] = [];
+    service.on('monitor:verdict', (v) => pushed.push(v));
+    const level = async () =>
+      (await service.handle('monitor:snapshot', null)).verdict.findings.find(
+        (f) => f.key === 'local/docker/worker/1',
+      )?.level ?? 'ok';
+    for (const [mib, expected] of [
+      [50, 'ok'],
+      [86, 'warning'],
+      [82, 'warning'],
+      [79, 'ok'],
+    ] as const) {
+      clock.advance(1000);
+      collector.round(clock.now(), [sample(clock.now(), mib * MIB)]);
+      assert.equal(await level(), expected, `${mib} MiB of 100`);
+      assert.equal(service.current().verdict.findings.length, expected === 'ok' ? 0 : 1);
+    }
+    assert.equal(pushed.length, 2, 'pushed on the rise and on the clear, not on every round');
+    await service.stop();
+  });
+
+  it('applies a change another process made to the settings file, and follows its new host', async () => {
+    const clock = fakeClock();
+    const collector = new FakeCollector('local');
+    let external: ((s: Settings) => void) | null = null;
+    let current: Settings = DEFAULT_SETTINGS;
+    const settings: SettingsStore = {
+      get: () => current,
+      set: (next) => {
+        current = next;
+      },
+      onExternalChange(listener) {
+        external = listener;
+        return () => {
+          external = null;
+        };
+      },
+    };
+    const made: string[] = [];
+    const service = createMonitorService({
+      collectors: [collector],
+      clock,
+      settings,
+      savedHostCollector: async (host) => {
+        made.push(host.name);
+        return { ok: true, collector: new FakeCollector(host.name) };
+      },
+    });
+    const changed: Settings[] = [];
+    service.on('settings:changed', (s) => changed.push(s));
+    current = {
+      ...DEFAULT_SETTINGS,
+      alerts: {
+        ...DEFAULT_SETTINGS.alerts,
+        memory: { warningPercent: 40, criticalPercent: 95, hysteresisPoints: 5 },
+      },
+      hosts: [{ name: 'staging', url: 'tcp://10.0.0.5:2375' }],
+    };
+    assert.ok(external !== null, 'the service listens for outside changes');
+    (external as (s: Settings) => void)(current);
+    await new Promise((resolve) => setImmediate(resolve));
+    assert.deepEqual(made, ['staging']);
+    assert.equal(changed.length, 1);
+    const list = await service.handle('hosts:list', null);
+    assert.deepEqual(
+      list.hosts.map((h) => h.name),
+      ['staging'],
+    );
+    assert.ok((await service.handle('monitor:snapshot', null)).hosts.some((h) => h.host === 'staging'));
+    const alerts: Alert[] = [];
+    service.on('monitor:alert', (a) => alerts.push(a));
+    clock.advance(1000);
+    collector.round(clock.now(), [sample(clock.now(), 50 * MIB)]);
+    assert.equal(alerts[0]?.severity, 'warning', 'judged by the 40 % the other process saved');
+    await service.stop();
+    assert.equal(external, null, 'and stops listening when stopped');
+  });
+
+  it('refuses a saved host whose name an engine found by itself already has', async () => {
+    const clock = fakeClock();
+    const local = new FakeCollector('podman');
+    const settings = memorySettingsStore(DEFAULT_SETTINGS);
+    const warnings: string[] = [];
+    const closed: string[] = [];
+    const service = createMonitorService({
+      collectors: [local],
+      clock,
+      settings,
+      warn: (t) => warnings.push(t),
+      savedHostCollector: async (host) => {
+        const other = new FakeCollector(host.name);
+        other.stop = () => closed.push(host.name);
+        return { ok: true, collector: other };
+      },
+    });
+    const result = await service.handle('settings:set', {
+      hosts: [{ name: 'podman', url: 'tcp://10.0.0.9:2375' }],
+    });
+    assert.equal(result.ok, true);
+    await new Promise((resolve) => setImmediate(resolve));
+    assert.deepEqual(closed, ['podman']);
+    assert.match(warnings.join('\n'), /saved host "podman" is not watched/);
+    const snapshot = await service.handle('monitor:snapshot', null);
+    assert.equal(snapshot.hosts.filter((h) => h.host === 'podman').length, 1);
     await service.stop();
   });
 });
