@@ -25,16 +25,22 @@ import { startMetricsServer } from '../src/metrics/http.ts';
 import { readOrCreateTokenFile } from '../src/auth/token-file.ts';
 import { composeMonitor } from '../src/service/compose.ts';
 import { systemClock } from '../src/util/clock.ts';
+import { applicationMenu } from './app-menu.ts';
 import { APP_SCHEME, APP_SCHEME_PRIVILEGES, appProtocolHandler } from './app-protocol.ts';
+import { saveDownloadsWithDialog } from './downloads.ts';
 import { forwardEvents, registerIpc } from './ipc.ts';
 import { createExporterControl } from './exporter.ts';
-import { applyStartAtLogin } from './login-item.ts';
+import { failStart } from './fatal.ts';
+import { applyStartAtLogin, followStartAtLogin } from './login-item.ts';
 import type { MenuActions } from './menu-template.ts';
 import { chooseNotificationBackend, createAppNotifier, type NodeNotifierLike } from './notifier.ts';
 import { createPopoverWindow, hardenContents, Popover } from './popover.ts';
+import { quitInOrder, type QuitState } from './quit.ts';
+import { showOnReopen } from './reopen.ts';
 import { openDesktopSettings } from './settings-store.ts';
 import { TrayController, trayIconPath } from './tray.ts';
 import type { TrayState } from './tray-state.ts';
+import { windowStyle } from './window-style.ts';
 
 /** Also the AppUserModelID on Windows: electron-builder gives the Start-menu shortcut the same one. */
 const APP_ID = 'ai.dify.monitor';
@@ -65,14 +71,18 @@ function nodeNotifierFor(platform: NodeJS.Platform): NodeNotifierLike {
       ),
     });
   }
-  const snore = process.arch === 'x64' ? 'snoretoast-x64.exe' : 'snoretoast-x86.exe';
-  return new nodeNotifier.WindowsToaster({
-    withFallback: false,
-    customPath: unpacked(join(root, 'vendor/snoreToast', snore)),
-  });
+  if (platform === 'win32') {
+    const snore = process.arch === 'x64' ? 'snoretoast-x64.exe' : 'snoretoast-x86.exe';
+    return new nodeNotifier.WindowsToaster({
+      withFallback: false,
+      customPath: unpacked(join(root, 'vendor/snoreToast', snore)),
+    });
+  }
+  return new nodeNotifier.NotifySend({ withFallback: false });
 }
 
-async function ready(): Promise<void> {
+/** Starts everything; resolves to what stops it again, which quitting waits for. */
+async function ready(quit: QuitState): Promise<() => Promise<void>> {
   const root = app.getAppPath();
   const userData = app.getPath('userData');
   const assets = join(root, 'assets');
@@ -88,9 +98,17 @@ async function ready(): Promise<void> {
 
   const initial = settings.store.get();
 
-  const window = createPopoverWindow(BrowserWindow, join(root, 'main/dist/preload.cjs'));
+  const menu = applicationMenu(process.platform);
+  Menu.setApplicationMenu(menu === null ? null : Menu.buildFromTemplate(menu));
+  const style = windowStyle({
+    platform: process.platform,
+    sessionType: process.env['XDG_SESSION_TYPE'],
+    ozonePlatform: app.commandLine.getSwitchValue('ozone-platform'),
+  });
+  const window = createPopoverWindow(BrowserWindow, join(root, 'main/dist/preload.cjs'), style);
   const tray = new Tray(nativeImage.createFromPath(trayIconPath(assets, 'disconnected', process.platform)));
   let popover: Popover | null = null;
+  let controller: TrayController | null = null;
 
   const choice = chooseNotificationBackend(
     process.platform,
@@ -101,13 +119,17 @@ async function ready(): Promise<void> {
   const iconFile = unpacked(join(assets, 'icon.png'));
   const notifier = createAppNotifier({
     backend: choice.backend,
-    nodeNotifier:
-      choice.backend === 'node-notifier' ? nodeNotifierFor(process.platform) : { notify: () => null },
+    platform: process.platform,
+    nodeNotifier: nodeNotifierFor(process.platform),
     createNotification: (options) => new Notification(options),
     electronSupported: () => Notification.isSupported(),
     appId: APP_ID,
     iconPath: existsSync(iconFile) ? iconFile : null,
     onClick: (key) => void popover?.openAlert(key),
+    onProblem: () => {
+      if (notifier.problem !== null) warn(`Notifications: ${notifier.problem}`);
+      void controller?.refresh();
+    },
   });
 
   // The local engine and the saved hosts; with none reachable the tray says so and the app stays up.
@@ -125,13 +147,21 @@ async function ready(): Promise<void> {
 
   popover = new Popover({
     window,
+    style,
+    platform: process.platform,
     screen,
     trayBounds: () => tray.getBounds(),
     service,
+    quitting: () => quit.quitting,
     now: Date.now,
     warn,
   });
   const shown = popover;
+  saveDownloadsWithDialog({
+    session: window.webContents.session,
+    folder: app.getPath('downloads'),
+    holdOpen: () => shown.holdOpen(),
+  });
 
   registerIpc({
     ipcMain,
@@ -147,15 +177,13 @@ async function ready(): Promise<void> {
   });
   forwardEvents(service, () => (window.isDestroyed() ? null : window.webContents));
 
-  const loginItem = (enabled: boolean): void =>
-    applyStartAtLogin(enabled, {
-      app,
-      platform: process.platform,
-      configHome: process.env['XDG_CONFIG_HOME'] || join(homedir(), '.config'),
-      exec: process.env['APPIMAGE'] ?? process.execPath,
-    });
-  loginItem(initial.startAtLogin);
-  service.on('settings:changed', (next) => loginItem(next.startAtLogin));
+  const loginItem = {
+    app,
+    platform: process.platform,
+    configHome: process.env['XDG_CONFIG_HOME'] || join(homedir(), '.config'),
+    exec: process.env['APPIMAGE'] ?? process.execPath,
+  };
+  followStartAtLogin(service, initial.startAtLogin, (enabled) => applyStartAtLogin(enabled, loginItem), tell);
 
   const exporterTokenPath = join(userData, 'exporter.token');
   const exporter = createExporterControl({
@@ -182,14 +210,14 @@ async function ready(): Promise<void> {
     setPaused: (next) => {
       paused = next;
       service.setPaused(next);
-      void controller.refresh();
+      void trayController.refresh();
     },
     openSettings: () => shown.openSettings(),
     setStartAtLogin: (enabled) =>
       void service.handle('settings:set', { startAtLogin: enabled }).catch(report('change start at login')),
     quit: () => app.quit(),
   };
-  const controller = new TrayController({
+  const trayController = new TrayController({
     tray,
     service,
     icon: (state: TrayState) => nativeImage.createFromPath(trayIconPath(assets, state, process.platform)),
@@ -197,22 +225,23 @@ async function ready(): Promise<void> {
     actions,
     onLeftClick: () => shown.toggle(),
     paused: () => paused,
+    notificationProblem: () => notifier.problem,
     now: Date.now,
     attachMenu: process.platform === 'linux',
     warn,
   });
+  controller = trayController;
   tray.setIgnoreDoubleClickEvents(true);
-  const timer = setInterval(() => void controller.refresh(), TRAY_REFRESH_MS);
-  void controller.refresh();
+  const timer = setInterval(() => void trayController.refresh(), TRAY_REFRESH_MS);
+  void trayController.refresh();
 
-  app.on('second-instance', () => shown.show());
-  app.on('before-quit', () => {
-    clearInterval(timer);
-    controller.stop();
-    void exporter.stop();
-    void service.stop();
-  });
+  showOnReopen(app, () => shown.show());
   shown.load();
+  return async () => {
+    clearInterval(timer);
+    trayController.stop();
+    await Promise.all([exporter.stop(), service.stop()]);
+  };
 }
 
 protocol.registerSchemesAsPrivileged([APP_SCHEME_PRIVILEGES]);
@@ -227,11 +256,13 @@ if (!app.requestSingleInstanceLock()) {
   app.on('window-all-closed', () => undefined);
   // Any web contents, not only our window's: no popups, no navigation, no permissions.
   app.on('web-contents-created', (_event, contents) => hardenContents(contents));
+  let stopRunning = (): Promise<void> => Promise.resolve();
+  const quit = quitInOrder({ app, stop: () => stopRunning(), warn });
   app
     .whenReady()
-    .then(ready)
-    .catch((error: Error) => {
-      tell(`Dify Monitor could not start: ${error.message}`);
-      app.quit();
-    });
+    .then(() => ready(quit))
+    .then((stop) => {
+      stopRunning = stop;
+    })
+    .catch((error: Error) => failStart({ dialog, app, warn }, error));
 }

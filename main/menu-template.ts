@@ -16,6 +16,8 @@ export interface MenuInput {
   readonly mutedUntil: number | null;
   readonly paused: boolean;
   readonly startAtLogin: boolean;
+  /** Why desktop notifications fail or go another way (`AppNotifier.problem`); null while they work. */
+  readonly notificationProblem: string | null;
 }
 
 export interface MenuActions {
@@ -37,6 +39,21 @@ const HOUR_MS = 3_600_000;
 function clip(text: string): string {
   const line = text.replace(/\s+/g, ' ').trim();
   return line.length <= LABEL_MAX ? line : `${line.slice(0, LABEL_MAX - 1)}…`;
+}
+
+/** Lines of at most LABEL_MAX characters, broken between words. */
+export function wrap(text: string): string[] {
+  const lines: string[] = [];
+  let line = '';
+  for (const word of text.replace(/\s+/g, ' ').trim().split(' ')) {
+    if (line !== '' && line.length + 1 + word.length > LABEL_MAX) {
+      lines.push(line);
+      line = '';
+    }
+    line = line === '' ? word : `${line} ${word}`;
+  }
+  if (line !== '') lines.push(clip(line));
+  return lines.map(clip);
 }
 
 /** The worst level of anything on a host: its containers' and stacks' keys start with the host's name. */
@@ -79,6 +96,17 @@ export function trayMenuTemplate(input: MenuInput, actions: MenuActions): MenuIt
             a.role !== null && a.key !== undefined ? actions.openContainer(a.key) : actions.openDashboard(),
         }));
 
+  // An alert that cannot be shown must leave a trace where the user looks; the reason in full.
+  const problem: MenuItemConstructorOptions[] =
+    input.notificationProblem === null
+      ? []
+      : [
+          {
+            label: 'Notifications are failing',
+            submenu: wrap(input.notificationProblem).map((line) => ({ label: line, enabled: false })),
+          },
+        ];
+
   const mute: MenuItemConstructorOptions[] = [
     { label: 'Mute for 1 hour', click: () => actions.muteFor(HOUR_MS) },
     { label: 'Mute until tomorrow', click: () => actions.muteUntilTomorrow() },
@@ -98,6 +126,7 @@ export function trayMenuTemplate(input: MenuInput, actions: MenuActions): MenuIt
     { type: 'separator' },
     { label: 'Last alerts', enabled: false },
     ...alerts,
+    ...problem,
     { type: 'separator' },
     ...mute,
     {

@@ -27,6 +27,8 @@ export interface TrayControllerOptions {
   readonly actions: MenuActions;
   readonly onLeftClick: () => void;
   readonly paused: () => boolean;
+  /** Why notifications fail, for the menu; null while they work. */
+  readonly notificationProblem: () => string | null;
   readonly now: () => number;
   /**
    * Linux tray hosts (AppIndicator) report no clicks: the menu must be attached to the icon, and
@@ -112,6 +114,7 @@ export class TrayController {
         mutedUntil: snapshot.mutedUntil,
         paused,
         startAtLogin: snapshot.settings.startAtLogin,
+        notificationProblem: this.#o.notificationProblem(),
       },
       this.#o.actions,
     );

@@ -5,6 +5,7 @@ import {
   hostLevel,
   LAST_ALERTS_SHOWN,
   trayMenuTemplate,
+  wrap,
   type MenuActions,
 } from '../../../main/menu-template.ts';
 import type { Alert } from '../../../src/alerts/types.ts';
@@ -53,6 +54,7 @@ const base = {
   mutedUntil: null,
   paused: false,
   startAtLogin: false,
+  notificationProblem: null,
 };
 
 describe('tray menu', () => {
@@ -117,6 +119,23 @@ describe('tray menu', () => {
     click(items, 'Pause monitoring');
     click(items, /local is down/);
     assert.deepEqual(calls, [['unmute'], ['setPaused', false], ['openDashboard']]);
+  });
+
+  it('says that notifications fail, and why, under the last alerts', () => {
+    const { actions } = recorder();
+    const quiet = trayMenuTemplate(base, actions).map((i) => i.label ?? '');
+    assert.equal(quiet.filter((l) => l.startsWith('Notifications')).length, 0);
+    const items = trayMenuTemplate(
+      { ...base, notificationProblem: 'notify-send failed: notify-send must be installed on the system.' },
+      actions,
+    );
+    const item = items.find((i) => i.label === 'Notifications are failing');
+    assert.ok(item !== undefined);
+    assert.ok(items.indexOf(item) > items.findIndex((i) => i.label === 'Last alerts'));
+    assert.deepEqual(item.submenu, [
+      { label: 'notify-send failed: notify-send must be installed on the system.', enabled: false },
+    ]);
+    assert.deepEqual(wrap(`${'a'.repeat(60)} ${'b'.repeat(20)} c`), ['a'.repeat(60), `${'b'.repeat(20)} c`]);
   });
 
   it('drives the real monitor: mute for an hour sets the mute the snapshot reports', async () => {

@@ -17,6 +17,8 @@ import {
 } from '../../../main/popover.ts';
 import { popoverPosition, taskbarEdge } from '../../../main/popover-position.ts';
 import { APP_URL } from '../../../main/app-protocol.ts';
+import { saveDownloadsWithDialog, type Download, type DownloadSession } from '../../../main/downloads.ts';
+import { windowStyle, type WindowStyle } from '../../../main/window-style.ts';
 import { Emitter, GIB, harness, hostState, sample, settle, T0 } from './fakes.ts';
 
 const display = (workArea: Rectangle) => ({ bounds: { x: 0, y: 0, width: 1920, height: 1080 }, workArea });
@@ -89,34 +91,59 @@ class FakeContents extends Emitter {
   }
 }
 
+/**
+ * As Electron's BrowserWindow: `close()` emits a cancellable `close` and, unless prevented,
+ * destroys the window, after which every call throws "Object has been destroyed".
+ */
 class FakeWindow extends Emitter {
   readonly webContents = new FakeContents();
   readonly loaded: string[] = [];
-  position: [number, number] | null = null;
+  readonly workspaces: unknown[][] = [];
+  bounds: Rectangle | null = null;
   shown = false;
+  #destroyed = false;
   show(): void {
+    this.#alive();
     this.shown = true;
     this.emit('show');
   }
   hide(): void {
+    this.#alive();
     this.shown = false;
     this.emit('hide');
   }
-  focus(): void {}
+  focus(): void {
+    this.#alive();
+  }
   isVisible(): boolean {
+    this.#alive();
     return this.shown;
   }
   isDestroyed(): boolean {
-    return false;
+    return this.#destroyed;
   }
-  setPosition(x: number, y: number): void {
-    this.position = [x, y];
+  setBounds(bounds: Rectangle): void {
+    this.#alive();
+    this.bounds = bounds;
   }
-  getSize(): number[] {
-    return [POPOVER_SIZE.width, POPOVER_SIZE.height];
+  setVisibleOnAllWorkspaces(...args: unknown[]): void {
+    this.workspaces.push(args);
+  }
+  close(): void {
+    this.#alive();
+    let prevented = false;
+    this.emit('close', { preventDefault: () => (prevented = true) });
+    if (prevented) return;
+    this.#destroyed = true;
+    this.shown = false;
+    this.emit('closed');
   }
   async loadURL(url: string): Promise<void> {
+    this.#alive();
     this.loaded.push(url);
+  }
+  #alive(): void {
+    if (this.#destroyed) throw new TypeError('Object has been destroyed');
   }
 }
 
@@ -125,14 +152,20 @@ const screen = {
   getDisplayNearestPoint: () => display({ x: 0, y: 25, width: 1920, height: 1055 }),
 } as unknown as Pick<Screen, 'getDisplayNearestPoint' | 'getCursorScreenPoint'>;
 
-function popover(h: ReturnType<typeof harness>) {
+function popover(
+  h: ReturnType<typeof harness>,
+  over: { style?: WindowStyle; platform?: NodeJS.Platform; quitting?: () => boolean } = {},
+) {
   const win = new FakeWindow();
   let now = T0;
   const p = new Popover({
     window: win as unknown as PopoverWindow,
+    style: over.style ?? 'popover',
+    platform: over.platform ?? 'linux',
     screen,
     trayBounds: () => ({ x: 1500, y: 0, width: 24, height: 24 }),
     service: h.service,
+    quitting: over.quitting ?? (() => false),
     now: () => now,
     warn: (text) => assert.fail(text),
   });
@@ -185,7 +218,7 @@ describe('popover window', () => {
     const { win, p, tick } = popover(h);
     p.toggle();
     assert.equal(win.shown, true);
-    assert.deepEqual(win.position, [1292, 29]);
+    assert.deepEqual(win.bounds, { x: 1292, y: 29, ...POPOVER_SIZE });
     p.toggle();
     assert.equal(win.shown, false);
 
@@ -231,6 +264,105 @@ describe('popover window', () => {
     assert.equal(win.loaded.at(-1), `${APP_URL}#/settings`);
     void h.service.stop();
   });
+
+  it('hides on close (Cmd+W, Alt+F4), so the next tray click finds the window; closes for good while quitting', () => {
+    const h = harness();
+    let quitting = false;
+    const { win, p, tick } = popover(h, { quitting: () => quitting });
+    p.show();
+    win.close();
+    assert.equal(win.isDestroyed(), false);
+    assert.equal(win.shown, false);
+    tick(BLUR_CLICK_MS);
+    p.toggle();
+    assert.equal(win.shown, true, 'the tray click shows it again, no "Object has been destroyed"');
+    quitting = true;
+    win.close();
+    assert.equal(win.isDestroyed(), true, 'a close refused while quitting would cancel the quit');
+    void h.service.stop();
+  });
+
+  it('sets position and size in one call (mixed-DPI Windows), and joins full-screen spaces on macOS', () => {
+    const h = harness();
+    const mac = popover(h, { platform: 'darwin' });
+    assert.deepEqual(mac.win.workspaces, [
+      [true, { visibleOnFullScreen: true, skipTransformProcessType: true }],
+    ]);
+    mac.p.show();
+    assert.deepEqual(mac.win.bounds, { x: 1292, y: 29, width: 440, height: 620 });
+    assert.deepEqual(popover(h, { platform: 'linux' }).win.workspaces, []);
+    void h.service.stop();
+  });
+
+  it('stays up while a save dialog it opened has the focus', () => {
+    const h = harness();
+    const { win, p } = popover(h);
+    const session = new Emitter();
+    saveDownloadsWithDialog({
+      session: session as unknown as DownloadSession,
+      folder: '/home/me/Downloads',
+      holdOpen: () => p.holdOpen(),
+    });
+    const item = Object.assign(new Emitter(), {
+      dialog: null as unknown,
+      getFilename: () => 'docker-worker-1.csv',
+      setSaveDialogOptions(options: unknown) {
+        item.dialog = options;
+      },
+      once(event: string, listener: () => void) {
+        return item.on(event, listener);
+      },
+    });
+    p.show();
+    session.emit('will-download', {}, item as unknown as Download, win.webContents);
+    assert.deepEqual(item.dialog, {
+      title: 'Save export',
+      defaultPath: '/home/me/Downloads/docker-worker-1.csv',
+    });
+    win.emit('blur');
+    assert.equal(win.shown, true, 'the save dialog took the focus; the window stays');
+    item.emit('done', {}, 'completed');
+    win.emit('blur');
+    assert.equal(win.shown, false, 'after the download, losing focus hides it again');
+    void h.service.stop();
+  });
+
+  it('is a framed window on Wayland: shown from the menu where the compositor puts it, never hidden on blur', () => {
+    const h = harness();
+    const { win, p } = popover(h, { style: 'window' });
+    p.toggle();
+    p.toggle();
+    assert.equal(win.shown, true, 'a tray click brings it up, never away');
+    assert.equal(win.bounds, null, 'Wayland clients cannot place windows');
+    win.emit('blur');
+    assert.equal(win.shown, true);
+    class Recorder {
+      readonly options: BrowserWindowConstructorOptions;
+      constructor(o: BrowserWindowConstructorOptions) {
+        this.options = o;
+      }
+    }
+    const { options } = createPopoverWindow(Recorder, '/p.cjs', 'window');
+    assert.equal(options.frame, true);
+    assert.equal(options.skipTaskbar, false);
+    assert.equal(options.alwaysOnTop, false);
+    assert.equal(options.webPreferences?.sandbox, true);
+    void h.service.stop();
+  });
+
+  it('is chosen by the display server Electron runs on', () => {
+    const linux = { platform: 'linux' as const, ozonePlatform: '' };
+    assert.equal(windowStyle({ ...linux, sessionType: 'wayland' }), 'window');
+    assert.equal(windowStyle({ ...linux, sessionType: 'x11' }), 'popover');
+    assert.equal(windowStyle({ ...linux, sessionType: undefined }), 'popover');
+    assert.equal(
+      windowStyle({ ...linux, sessionType: 'wayland', ozonePlatform: 'x11' }),
+      'popover',
+      'XWayland',
+    );
+    assert.equal(windowStyle({ ...linux, sessionType: 'x11', ozonePlatform: 'wayland' }), 'window');
+    assert.equal(windowStyle({ platform: 'darwin', sessionType: 'wayland', ozonePlatform: '' }), 'popover');
+  });
 });
 
 describe('notification click', () => {
@@ -242,12 +374,14 @@ describe('notification click', () => {
     let route: (key: string | null) => void = () => undefined;
     const notifier = createAppNotifier({
       backend: 'node-notifier',
+      platform: 'darwin',
       nodeNotifier: { notify: (options, done) => calls.push({ options, done }) },
       createNotification: () => assert.fail('not the Electron path'),
       electronSupported: () => true,
       appId: 'ai.dify.monitor',
       iconPath: null,
       onClick: (key) => route(key),
+      onProblem: () => assert.fail('no problem'),
     });
     const h = harness({ notifier });
     const { win, p } = popover(h);
@@ -272,20 +406,22 @@ describe('notification click', () => {
   });
 
   it('does the same through Electron’s Notification, and only shows the overview for a host alert', async () => {
-    const made: (Emitter & ElectronNotificationLike & { shown: boolean })[] = [];
+    const made: (Emitter & { shown: boolean })[] = [];
     const clicked: (string | null)[] = [];
     const notifier = createAppNotifier({
       backend: 'electron',
+      platform: 'linux',
       nodeNotifier: { notify: () => assert.fail('not the node-notifier path') },
       createNotification: () => {
         const n = Object.assign(new Emitter(), { shown: false, show: () => (n.shown = true) });
         made.push(n);
-        return n;
+        return n as unknown as ElectronNotificationLike;
       },
       electronSupported: () => true,
       appId: 'ai.dify.monitor',
       iconPath: null,
       onClick: (key) => clicked.push(key),
+      onProblem: () => assert.fail('no problem'),
     });
     const result = await notifier.notify({
       title: 'OOM risk',
@@ -305,6 +441,57 @@ describe('notification click', () => {
     assert.equal(win.shown, true);
     assert.deepEqual(win.webContents.sent, [], 'a host key is not a container page');
     await h.service.stop();
+  });
+
+  it('falls back to node-notifier when Electron’s notification fails, and says why for the tray menu', async () => {
+    const made: Emitter[] = [];
+    const sent: { options: Record<string, unknown>; done: (e: Error | null, r?: string) => void }[] = [];
+    const problems: (string | null)[] = [];
+    const notifier = createAppNotifier({
+      backend: 'electron',
+      platform: 'linux',
+      nodeNotifier: { notify: (options, done) => sent.push({ options, done }) },
+      createNotification: () => {
+        const n = Object.assign(new Emitter(), { show: () => undefined });
+        made.push(n);
+        return n as unknown as ElectronNotificationLike;
+      },
+      electronSupported: () => true,
+      appId: 'ai.dify.monitor',
+      iconPath: null,
+      onClick: () => undefined,
+      onProblem: () => problems.push(notifier.problem),
+    });
+    const alert = { title: 'OOM risk: docker-worker-1', body: '96 %', urgency: 'critical' as const };
+    await notifier.notify(alert);
+    made[0]?.emit('show');
+    assert.equal(notifier.problem, null);
+    await notifier.notify(alert);
+    made[1]?.emit('failed', {}, '');
+    assert.equal(sent.length, 1, 'the failed one goes out again through notify-send');
+    assert.deepEqual(sent[0]?.options, {
+      title: 'OOM risk: docker-worker-1',
+      message: '96 %',
+      urgency: 'critical',
+      'expire-time': 0,
+      'app-name': 'Dify Monitor',
+    });
+    sent[0]?.done(null);
+    await settle();
+    assert.equal(
+      notifier.problem,
+      "Electron's notification failed: the notification server refused it; shown through notify-send instead",
+    );
+    const third = notifier.notify(alert);
+    await settle();
+    assert.equal(made.length, 2, 'Electron is not tried again');
+    sent[1]?.done(new Error('notify-send must be installed on the system.'));
+    assert.deepEqual(await third, { ok: false, error: 'notify-send must be installed on the system.' });
+    assert.equal(
+      notifier.problem,
+      "Electron's notification failed: the notification server refused it; notify-send failed: notify-send must be installed on the system.",
+    );
+    assert.equal(problems.length, 2);
   });
 
   it('picks node-notifier where it reports clicks and Electron where it cannot', () => {

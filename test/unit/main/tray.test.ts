@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Menu, MenuItemConstructorOptions } from 'electron';
 import type { MenuActions } from '../../../main/menu-template.ts';
+import { createAppNotifier, type ElectronNotificationLike } from '../../../main/notifier.ts';
 import { TrayController, trayIconPath, type TrayLike } from '../../../main/tray.ts';
 import { summarize, TOOLTIP_MAX, type TrayState } from '../../../main/tray-state.ts';
 import type { Alert } from '../../../src/alerts/types.ts';
@@ -40,7 +41,11 @@ const noActions: MenuActions = {
   quit() {},
 };
 
-function controller(h: ReturnType<typeof harness>, attachMenu = false) {
+function controller(
+  h: ReturnType<typeof harness>,
+  attachMenu = false,
+  notificationProblem: () => string | null = () => null,
+) {
   const tray = new FakeTray();
   const clicks: string[] = [];
   const tc = new TrayController({
@@ -51,6 +56,7 @@ function controller(h: ReturnType<typeof harness>, attachMenu = false) {
     actions: noActions,
     onLeftClick: () => clicks.push('left'),
     paused: () => false,
+    notificationProblem,
     now: () => h.clock.now(),
     attachMenu,
     warn: (text) => assert.fail(text),
@@ -246,6 +252,48 @@ describe('tray state', () => {
     assert.equal(tray.attached.length, count);
     tray.emit('right-click');
     assert.equal(tray.popped.length, 0);
+    await h.service.stop();
+  });
+
+  it('shows in the attached menu that an alert’s notification failed, with the reason', async () => {
+    const made: Emitter[] = [];
+    const sent: ((error: Error | null) => void)[] = [];
+    let tc: TrayController | null = null;
+    const notifier = createAppNotifier({
+      backend: 'electron',
+      platform: 'linux',
+      nodeNotifier: { notify: (_options, done) => sent.push(done) },
+      createNotification: () => {
+        const n = Object.assign(new Emitter(), { show: () => undefined });
+        made.push(n);
+        return n as unknown as ElectronNotificationLike;
+      },
+      electronSupported: () => true,
+      appId: 'ai.dify.monitor',
+      iconPath: null,
+      onClick: () => undefined,
+      onProblem: () => void tc?.refresh(),
+    });
+    const h = harness({ notifier });
+    const built = controller(h, true, () => notifier.problem);
+    tc = built.tc;
+    h.collector.host(hostState('local', 'up', { memTotalBytes: 64 * GIB }));
+    h.collector.round(T0, [
+      sample('docker-worker-1', 0.96 * GIB, { memLimitBytes: GIB, memLimitSource: 'container' }),
+    ]);
+    for (let i = 0; i < 5 && made.length === 0; i++) await settle();
+    made[0]?.emit('failed', {}, 'Notifications are not allowed for this application');
+    sent[0]?.(new Error('Command failed: notify-send'));
+    for (let i = 0; i < 5 && notifier.problem?.includes('notify-send failed') !== true; i++) await settle();
+    await tc.refresh();
+    const last = built.tray.attached.at(-1) as { template: MenuItemConstructorOptions[] };
+    const item = last.template.find((i) => i.label === 'Notifications are failing');
+    const lines = (item?.submenu as MenuItemConstructorOptions[]).map((i) => i.label).join(' ');
+    assert.equal(
+      lines,
+      "Electron's notification failed: Notifications are not allowed for this application; " +
+        'notify-send failed: Command failed: notify-send',
+    );
     await h.service.stop();
   });
 });
