@@ -110,7 +110,34 @@ const noNode = (where) => ({
   patterns: [{ group: ['node:*'], message: `${where} runs in a page: browser APIs only.` }],
 });
 
-const restrict = (options) => ({ rules: { 'no-restricted-imports': ['error', options] } });
+/**
+ * The same restrictions on `import()`, which no-restricted-imports does not see. esquery's regex
+ * literal ends at the first slash, so slashes are written as \x2F.
+ */
+function dynamicImports({ paths = [], patterns }) {
+  const byMessage = Map.groupBy(paths, ({ message }) => message);
+  const regexes = [
+    ...[...byMessage].map(([message, named]) => ({
+      regex: `^(?:${named.map(({ name }) => escape(name)).join('|')})$`,
+      message,
+    })),
+    ...patterns.map(({ regex, group, message }) => ({
+      regex: regex ?? `^${group[0].replace('*', '')}`,
+      message,
+    })),
+  ];
+  return regexes.map(({ regex, message }) => ({
+    selector: `ImportExpression[source.value=/${regex.replaceAll('/', '\\x2F')}/]`,
+    message: `import(): ${message}`,
+  }));
+}
+
+const restrict = (options) => ({
+  rules: {
+    'no-restricted-imports': ['error', options],
+    'no-restricted-syntax': ['error', ...dynamicImports(options)],
+  },
+});
 
 const cliFromOutside = pattern('^(?:\\.\\./)+src/cli(?:/|$)', CLI_MESSAGE);
 

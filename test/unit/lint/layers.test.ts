@@ -12,19 +12,28 @@ import { ESLint } from 'eslint';
 const root = join(import.meta.dirname, '../../..');
 const eslint = new ESLint({ cwd: root });
 
+const IMPORT_RULES = ['no-restricted-imports', 'no-restricted-syntax'];
+
+/** What the import rules say of the code, each as "rule: message". */
 async function restrictions(filePath: string, code: string): Promise<string[]> {
   const [result] = await eslint.lintText(code, { filePath: join(root, filePath) });
   assert.ok(result, `no result for ${filePath}`);
-  const other = result.messages.filter((m) => m.ruleId !== 'no-restricted-imports');
-  assert.deepEqual(other, [], `${filePath} should trip only the import rule`);
-  return result.messages.map((m) => m.message);
+  const other = result.messages.filter((m) => m.ruleId === null || !IMPORT_RULES.includes(m.ruleId));
+  assert.deepEqual(other, [], `${filePath} should trip only the import rules`);
+  return result.messages.map((m) => `${m.ruleId}: ${m.message}`);
 }
 
-async function assertRejected(filePath: string, code: string, reason: RegExp): Promise<void> {
+/** Static imports and re-exports are no-restricted-imports' job; `import()` is no-restricted-syntax's. */
+async function assertRejected(
+  filePath: string,
+  code: string,
+  reason: RegExp,
+  rule = 'no-restricted-imports',
+): Promise<void> {
   const messages = await restrictions(filePath, code);
   assert.ok(
-    messages.some((m) => reason.test(m)),
-    `${filePath}: expected ${reason}, got ${JSON.stringify(messages)}`,
+    messages.some((m) => m.startsWith(`${rule}: `) && reason.test(m)),
+    `${filePath}: expected ${rule} to say ${reason}, got ${JSON.stringify(messages)}`,
   );
 }
 
@@ -178,4 +187,34 @@ describe('the renderer and the browser-safe part of src/', () => {
       "import { Notification } from 'electron';\nexport const n = Notification;\n",
       /Only main\/ may import electron/,
     ));
+});
+
+describe('import() follows the same rules', () => {
+  it('rejects an upward import()', () =>
+    assertRejected(
+      'src/docker/lazy.ts',
+      "export const load = () => import('../alerts/engine.ts');\n",
+      /import\(\): src\/docker is below src\/alerts/,
+      'no-restricted-syntax',
+    ));
+
+  it('rejects import() of src/cli and of Node in the renderer', async () => {
+    await Promise.all([
+      assertRejected(
+        'test/unit/collect/lazy.test.ts',
+        "export const load = () => import('../../../src/cli/index.ts');\n",
+        /import\(\): Nothing imports src\/cli/,
+        'no-restricted-syntax',
+      ),
+      assertRejected(
+        'renderer/lazy.ts',
+        "export const load = () => import('node:fs');\n",
+        /import\(\): renderer\/ runs in a page/,
+        'no-restricted-syntax',
+      ),
+    ]);
+  });
+
+  it('allows a downhill import()', () =>
+    assertAllowed('src/service/lazy.ts', "export const load = () => import('../collect/connect.ts');\n"));
 });
