@@ -21,7 +21,7 @@ import { externalChanges, pollPath, type WatchPath } from '../src/settings/exter
 import type { SettingsStore } from '../src/settings/store.ts';
 import { writeFileAtomic } from '../src/util/atomic-write.ts';
 
-export const SETTINGS_FILE = 'settings';
+const SETTINGS_FILE = 'settings';
 
 /** What is used of a conf / electron-store instance. */
 export interface ConfLike {

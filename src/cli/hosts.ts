@@ -55,7 +55,7 @@ export interface AddRequest {
 }
 
 /** Checks, copies TLS files and saves; resolves with an error sentence, or null when saved. */
-export async function addHost(
+async function addHost(
   settingsPath: string,
   store: SettingsStore,
   request: AddRequest,

@@ -59,7 +59,7 @@ interface Dial {
 }
 
 /** Resolves a target to an endpoint and the options to dial it, or a sentence saying why not. */
-export async function dialOptionsFor(
+async function dialOptionsFor(
   target: HostTarget,
 ): Promise<({ ok: true } & Dial) | { ok: false; error: string }> {
   let resolution: Resolution;
@@ -188,7 +188,7 @@ export async function createCollectors(
 }
 
 /** "Docker 28.2.2 (API 1.50) on Debian GNU/Linux 12 (linux), 2 CPUs, 7.6 GiB memory" */
-export function engineSummary(engine: EngineInfo): string {
+function engineSummary(engine: EngineInfo): string {
   const os = engine.operatingSystem === '' ? engine.os : `${engine.operatingSystem} (${engine.os})`;
   return `${engine.product ?? 'Docker'} ${engine.version} (API ${engine.apiVersion}) on ${os}, ${engine.cpus} CPUs, ${binarySize(engine.memTotalBytes)} memory`;
 }

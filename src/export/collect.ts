@@ -33,7 +33,7 @@ function select(samples: readonly Sample[], selection: Selection): Sample[] {
   return chosen.sort((a, b) => a.key.localeCompare(b.key));
 }
 
-export class ExportError extends Error {}
+class ExportError extends Error {}
 
 /**
  * The history of the selected containers over the last `sinceMs`. The window ends at the newest

@@ -24,7 +24,7 @@ export function toJson(value: HistoryExport): string {
   return `${JSON.stringify(document, null, 2)}\n`;
 }
 
-export class JsonExportError extends Error {}
+class JsonExportError extends Error {}
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
