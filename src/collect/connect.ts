@@ -59,7 +59,7 @@ interface Dial {
 }
 
 /** Resolves a target to an endpoint and the options to dial it, or a sentence saying why not. */
-async function dialOptionsFor(
+export async function dialOptionsFor(
   target: HostTarget,
 ): Promise<({ ok: true } & Dial) | { ok: false; error: string }> {
   let resolution: Resolution;
