@@ -15,6 +15,7 @@ import {
   Menu,
   nativeImage,
   Notification,
+  powerMonitor,
   protocol,
   screen,
   Tray,
@@ -23,6 +24,10 @@ import ElectronStore from 'electron-store';
 import nodeNotifier from 'node-notifier';
 import { startMetricsServer } from '../src/metrics/http.ts';
 import { readOrCreateTokenFile } from '../src/auth/token-file.ts';
+import { createCollectorFor } from '../src/collect/connect.ts';
+import { defaultDeps } from '../src/docker/machine.ts';
+import { resolveEndpoint } from '../src/docker/resolve.ts';
+import { unreachableMessage } from '../src/docker/unreachable.ts';
 import { composeMonitor } from '../src/service/compose.ts';
 import { systemClock } from '../src/util/clock.ts';
 import { applicationMenu } from './app-menu.ts';
@@ -31,10 +36,12 @@ import { saveDownloadsWithDialog } from './downloads.ts';
 import { forwardEvents, registerIpc } from './ipc.ts';
 import { createExporterControl } from './exporter.ts';
 import { failStart } from './fatal.ts';
+import { LateLocalEngine } from './local-engine.ts';
 import { applyStartAtLogin, followStartAtLogin } from './login-item.ts';
 import type { MenuActions } from './menu-template.ts';
 import { chooseNotificationBackend, createAppNotifier, type NodeNotifierLike } from './notifier.ts';
 import { createPopoverWindow, hardenContents, Popover } from './popover.ts';
+import { followPower } from './power.ts';
 import { quitInOrder, type QuitState } from './quit.ts';
 import { showOnReopen } from './reopen.ts';
 import { openDesktopSettings } from './settings-store.ts';
@@ -133,6 +140,9 @@ async function ready(quit: QuitState): Promise<() => Promise<void>> {
   });
 
   // The local engine and the saved hosts; with none reachable the tray says so and the app stays up.
+  // A local engine not up yet (Docker Desktop after login) is looked for until it is.
+  const localNow = await resolveEndpoint(defaultDeps());
+  const searches: LateLocalEngine[] = [];
   const composed = await composeMonitor({
     settings: settings.store,
     hostFlags: [],
@@ -141,6 +151,17 @@ async function ready(quit: QuitState): Promise<() => Promise<void>> {
     warn,
     notifier,
     allowNoEngine: true,
+    moreSources: (connect) => {
+      if (localNow.endpoint !== null) return [];
+      const search = new LateLocalEngine({
+        find: () => createCollectorFor(null, connect),
+        watched: () => service.current().hosts,
+        clock: systemClock,
+        firstError: unreachableMessage(localNow, 'no engine socket was found'),
+      });
+      searches.push(search);
+      return searches;
+    },
   });
   if (!composed.ok) throw new Error(composed.error);
   const { service } = composed;
@@ -236,6 +257,12 @@ async function ready(quit: QuitState): Promise<() => Promise<void>> {
   void trayController.refresh();
 
   showOnReopen(app, () => shown.show());
+  followPower({
+    powerMonitor,
+    service,
+    userPaused: () => paused,
+    lookAgain: () => searches.forEach((search) => search.lookNow()),
+  });
   shown.load();
   return async () => {
     clearInterval(timer);

@@ -16,6 +16,7 @@ import type { SettingsStore } from '../settings/store.ts';
 import type { Clock } from '../util/clock.ts';
 import { createMonitorService } from './create-monitor.ts';
 import type { MonitorService } from './monitor.ts';
+import type { MonitorSource } from './sources.ts';
 
 export interface ComposeOptions {
   readonly settings: SettingsStore;
@@ -32,6 +33,11 @@ export interface ComposeOptions {
   readonly intervalMs?: number;
   /** The desktop app stays up with no engine at all and says so in the tray; the CLI exits. */
   readonly allowNoEngine?: boolean;
+  /**
+   * Sources the shell watches besides, made with the same connection options: the desktop's
+   * search for a local engine that is not up yet (main/local-engine.ts).
+   */
+  readonly moreSources?: (connect: ConnectOptions) => readonly MonitorSource[];
 }
 
 export type Composed =
@@ -60,7 +66,7 @@ export async function composeMonitor(options: ComposeOptions): Promise<Composed>
   if (!made.ok) options.warn(made.error);
   const collectors = made.ok ? made.collectors : [];
   const service = createMonitorService({
-    collectors,
+    collectors: [...collectors, ...(options.moreSources?.(connect) ?? [])],
     clock: options.clock,
     settings: options.settings,
     alertLogPath: options.alertLogPath,
