@@ -7,10 +7,10 @@
  */
 import { ALERT_RULES, type ActiveAlert, type Alert, type AlertRule, type Severity } from './types.ts';
 
-export const VERDICT_LEVELS = ['warning', 'critical'] as const;
+const VERDICT_LEVELS = ['warning', 'critical'] as const;
 export type VerdictLevel = (typeof VERDICT_LEVELS)[number];
 
-export const VERDICT_SCOPES = ['container', 'stack', 'host'] as const;
+const VERDICT_SCOPES = ['container', 'stack', 'host'] as const;
 export type VerdictScope = (typeof VERDICT_SCOPES)[number];
 
 /** One container, stack or host that something holds for. */
@@ -56,12 +56,6 @@ function levelOfSeverity(severity: Severity): VerdictLevel | null {
 }
 
 const rank = (level: VerdictLevel): number => VERDICT_LEVELS.indexOf(level);
-
-export function worstLevel(levels: Iterable<VerdictLevel>): VerdictLevel | null {
-  let out: VerdictLevel | null = null;
-  for (const level of levels) if (out === null || rank(level) > rank(out)) out = level;
-  return out;
-}
 
 interface Draft {
   key: string;
