@@ -167,6 +167,7 @@ describe('one verdict across the tray, the page, the CLI table and /metrics', ()
       },
       onLeftClick: () => undefined,
       paused: () => false,
+      notificationProblem: () => null,
       now: Date.now,
       attachMenu: false,
       warn: () => undefined,
