@@ -3,7 +3,7 @@
  * to the core. Everything that decides something lives in those modules, tested with fakes; this
  * file only connects them.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -29,6 +29,8 @@ import { defaultDeps } from '../src/docker/machine.ts';
 import { resolveEndpoint } from '../src/docker/resolve.ts';
 import { unreachableMessage } from '../src/docker/unreachable.ts';
 import { composeMonitor } from '../src/service/compose.ts';
+import { dataLocations } from '../src/settings/paths.ts';
+import { relocateData } from '../src/settings/relocate.ts';
 import { systemClock } from '../src/util/clock.ts';
 import { applicationMenu } from './app-menu.ts';
 import { APP_SCHEME, APP_SCHEME_PRIVILEGES, appProtocolHandler } from './app-protocol.ts';
@@ -91,13 +93,14 @@ function nodeNotifierFor(platform: NodeJS.Platform): NodeNotifierLike {
 /** Starts everything; resolves to what stops it again, which quitting waits for. */
 async function ready(quit: QuitState): Promise<() => Promise<void>> {
   const root = app.getAppPath();
-  const userData = app.getPath('userData');
   const assets = join(root, 'assets');
 
   protocol.handle(APP_SCHEME, appProtocolHandler({ root: join(root, 'dist/renderer') }));
 
+  const relocated = relocateData(locations, Date.now());
+  if (relocated.notice !== null) tell(relocated.notice);
   const settings = openDesktopSettings({
-    dir: userData,
+    dir: locations.dir,
     createStore: ({ configName, ...options }) => new ElectronStore({ ...options, name: configName }),
     now: Date.now,
     tell,
@@ -146,7 +149,7 @@ async function ready(quit: QuitState): Promise<() => Promise<void>> {
   const composed = await composeMonitor({
     settings: settings.store,
     hostFlags: [],
-    alertLogPath: join(userData, 'alerts.json'),
+    alertLogPath: locations.alertLog,
     clock: systemClock,
     warn,
     notifier,
@@ -206,7 +209,7 @@ async function ready(quit: QuitState): Promise<() => Promise<void>> {
   };
   followStartAtLogin(service, initial.startAtLogin, (enabled) => applyStartAtLogin(enabled, loginItem), tell);
 
-  const exporterTokenPath = join(userData, 'exporter.token');
+  const exporterTokenPath = join(locations.dir, 'exporter.token');
   const exporter = createExporterControl({
     start: startMetricsServer,
     read: () => service.current(),
@@ -272,6 +275,16 @@ async function ready(quit: QuitState): Promise<() => Promise<void>> {
 }
 
 protocol.registerSchemesAsPrivileged([APP_SCHEME_PRIVILEGES]);
+
+// The folder the CLI and `serve` use. Electron's own data and its single-instance lock go there too,
+// where they were before the app had a productName (which would give them a folder of their own).
+const locations = dataLocations();
+try {
+  mkdirSync(locations.dir, { recursive: true, mode: 0o700 });
+  app.setPath('userData', locations.dir);
+} catch (error) {
+  warn(`Cannot use ${locations.dir}: ${(error as Error).message}`);
+}
 
 if (!app.requestSingleInstanceLock()) {
   app.quit();

@@ -1,16 +1,8 @@
 import { readFileSync, renameSync } from 'node:fs';
-import { homedir } from 'node:os';
-import { join } from 'node:path';
 import { writeFileAtomic } from '../util/atomic-write.ts';
 import { AlertLog } from './log.ts';
 
 const LOG_VERSION = 1;
-
-/** Where the headless CLI keeps its alert log: `$XDG_STATE_HOME/dify-monitor/alerts.json`. */
-export function defaultAlertLogPath(env: Readonly<Record<string, string | undefined>> = process.env): string {
-  const stateHome = env['XDG_STATE_HOME'] || join(env['HOME'] || homedir(), '.local', 'state');
-  return join(stateHome, 'dify-monitor', 'alerts.json');
-}
 
 export interface LoadedLog {
   readonly log: AlertLog;

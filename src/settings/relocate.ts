@@ -1,7 +1,7 @@
 /**
  * Moves what an earlier version kept elsewhere into the one data folder (see `dataLocations`):
  * the settings with their saved hosts, the TLS copies in `hosts/<name>/`, the alert log, and the
- * desktop app's secrets and exporter token. Run by every shell before it opens its settings.
+ * desktop app's exporter token. Run by every shell before it opens its settings.
  *
  * Each file is copied byte for byte (its mtime kept), and only then is the original renamed to
  * `<file>.migrated-<time>` where it was: that copy is the backup, and the renamed original is what
@@ -33,7 +33,6 @@ import type { DataLocations } from './paths.ts';
 const FILES = [
   { name: 'settings.json', what: 'settings' },
   { name: 'alerts.json', what: 'alert log' },
-  { name: 'secrets.json', what: 'stored secrets' },
   { name: 'exporter.token', what: 'exporter token' },
 ] as const;
 

@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSy
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { defaultAlertLogPath, loadAlertLog, saveAlertLog } from '../../../src/alerts/log-file.ts';
+import { loadAlertLog, saveAlertLog } from '../../../src/alerts/log-file.ts';
 import type { Alert } from '../../../src/alerts/types.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'dm-alert-log-'));
@@ -54,10 +54,5 @@ describe('the alert log on disk', () => {
       readdirSync(dir).filter((f) => f.startsWith('atomic')),
       ['atomic.json'],
     );
-  });
-
-  it('lives under XDG_STATE_HOME, else ~/.local/state', () => {
-    assert.equal(defaultAlertLogPath({ XDG_STATE_HOME: '/s' }), '/s/dify-monitor/alerts.json');
-    assert.equal(defaultAlertLogPath({ HOME: '/home/u' }), '/home/u/.local/state/dify-monitor/alerts.json');
   });
 });

@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { inflateSync } from 'node:zlib';
 import { renderIcons } from '../../../scripts/make-icons.ts';
@@ -52,6 +54,75 @@ describe('electron-builder.yml', () => {
     };
     assert.equal(pkg.main, 'main/dist/index.js');
     assert.ok(pkg.dependencies['node-notifier'], 'node-notifier ships as a package, not inside the bundle');
+  });
+});
+
+interface Packager {
+  validateConfig(): Promise<void>;
+  readonly tempDirManager: { cleanup(): Promise<void> };
+  _appInfo: unknown;
+}
+type FpmFields = Record<string, string | null>;
+const lib = 'app-builder-lib/out';
+const { Packager } = require(`${lib}/packager.js`) as { Packager: new (o: object) => Packager };
+const { AppInfo } = require(`${lib}/appInfo.js`) as {
+  AppInfo: new (p: Packager, v: null) => { companyName: string | null };
+};
+const { LinuxPackager } = require(`${lib}/linuxPackager.js`) as {
+  LinuxPackager: new (p: Packager) => object;
+};
+const { LinuxTargetHelper } = require(`${lib}/targets/LinuxTargetHelper.js`) as {
+  LinuxTargetHelper: new (p: object) => unknown;
+};
+const FpmTarget = (
+  require(`${lib}/targets/FpmTarget.js`) as {
+    default: new (
+      name: string,
+      packager: object,
+      helper: unknown,
+      outDir: string,
+    ) => { options: FpmFields; checkOptions(): Promise<FpmFields>; scriptFiles: Promise<unknown> };
+  }
+).default;
+
+describe('package.json metadata', () => {
+  interface Pkg {
+    productName: string;
+    homepage: string;
+    author: { name: string; email: string };
+    repository: { type: string; url: string };
+    license: string;
+  }
+  const pkg = JSON.parse(readFileSync('package.json', 'utf8')) as Pkg;
+
+  it('names the app as electron-builder.yml does, so `npm start` and the installed app share app.name', async () => {
+    const config = await builder.getConfig('.', null, null);
+    assert.equal(pkg.productName, 'Dify Monitor');
+    assert.equal(pkg.productName, config['productName']);
+    assert.equal(pkg.license, 'MIT');
+    assert.equal(pkg.repository.type, 'git');
+    assert.match(pkg.repository.url, /^https:\/\/\S+\.git$/);
+  });
+
+  it('gives the deb target a homepage and an author with an email, which it reads when linux.maintainer is unset', async () => {
+    const packager = new Packager({ projectDir: '.' });
+    try {
+      await packager.validateConfig();
+      const appInfo = new AppInfo(packager, null);
+      packager._appInfo = appInfo;
+      assert.equal(appInfo.companyName, pkg.author.name, 'the Windows and macOS copyright name');
+      const linux = new LinuxPackager(packager);
+      const deb = new FpmTarget('deb', linux, new LinuxTargetHelper(linux), join(tmpdir(), 'dm-deb'));
+      await deb.scriptFiles;
+      // FpmTarget.computeFpmMetaInfoOptions: no maintainer in the config means the author's name and email, or an error.
+      delete deb.options['maintainer'];
+      const fields = await deb.checkOptions();
+      assert.equal(fields['maintainer'], 'Dify Monitor developers <dev@dify-monitor.invalid>');
+      assert.equal(fields['url'], pkg.homepage);
+      assert.match(pkg.homepage, /^https:\/\//);
+    } finally {
+      await packager.tempDirManager.cleanup();
+    }
   });
 });
 

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
 import {
   existsSync,
   mkdirSync,
@@ -13,10 +14,12 @@ import {
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { after, describe, it } from 'node:test';
+import { promisify } from 'node:util';
 import { dataLocations, type PathContext } from '../../../src/settings/paths.ts';
 import { relocateData } from '../../../src/settings/relocate.ts';
 import { openSettingsFile } from '../../../src/settings/store.ts';
 import { DEFAULT_SETTINGS } from '../../../src/settings/schema.ts';
+import { CLI } from '../../helpers/cli.ts';
 
 const base = mkdtempSync(join(tmpdir(), 'dm-relocate-'));
 after(() => rmSync(base, { recursive: true, force: true }));
@@ -158,5 +161,25 @@ describe('relocateData: the first start after the upgrade', () => {
     const { notice } = relocateData(at, NOW);
     assert.match(notice ?? '', /the settings could not be moved \(.*\); the old file is left where it was/);
     assert.ok(readFileSync(join(at.oldDirs[0] as string, 'settings.json')).equals(old));
+  });
+
+  it('the CLI moves them on its first run with the default --settings, says so on stderr, and then finds them', async () => {
+    const context = home('linux');
+    const at = dataLocations(context);
+    const old = put(
+      join(at.oldDirs[0] as string, 'settings.json'),
+      settingsText([{ name: 'staging', url: 'ssh://deploy@staging.example' }], '\t'),
+      T_S,
+    );
+    const env = { PATH: process.env['PATH'] ?? '', HOME: context.homedir };
+    const list = () =>
+      promisify(execFile)(process.execPath, [CLI, 'hosts', 'list'], { env, timeout: 30_000 });
+    const first = await list();
+    assert.match(first.stderr, new RegExp(`now keeps its settings, saved hosts and alert log in ${at.dir}`));
+    assert.match(first.stdout, /staging/);
+    assert.ok(readFileSync(at.settings).equals(old));
+    const second = await list();
+    assert.equal(second.stderr, '', 'nothing to move the second time');
+    assert.match(second.stdout, /staging/);
   });
 });
