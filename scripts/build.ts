@@ -1,5 +1,6 @@
-import { copyFileSync, mkdirSync } from 'node:fs';
-import { build } from 'esbuild';
+import { copyFileSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { basename } from 'node:path';
+import { build, type Metafile } from 'esbuild';
 
 /** Node ESM with every package left to node_modules: the CLI and the Electron main process. */
 const nodeEsm = {
@@ -17,13 +18,23 @@ const nodeEsm = {
  * ssh2 and cpu-features lazily, which a bundler would turn into hard requires. Splitting keeps
  * what only `serve` needs (the schema validator, the bridge) in chunks `watch` never loads.
  */
-await build({
+const cli = await build({
   ...nodeEsm,
   entryPoints: { cli: 'src/cli/index.ts' },
   outdir: 'dist',
   splitting: true,
   chunkNames: 'chunks/[name]-[hash]',
+  metafile: true,
 });
+removeStaleChunks(cli.metafile);
+
+/** Chunks of earlier builds would otherwise pile up in dist/chunks/ and in every `npm pack`. */
+function removeStaleChunks(metafile: Metafile): void {
+  const current = new Set(Object.keys(metafile.outputs).map((file) => basename(file)));
+  for (const file of readdirSync('dist/chunks')) {
+    if (!current.has(file)) rmSync(`dist/chunks/${file}`);
+  }
+}
 
 /**
  * The dashboard: one script (the CSP allows only same-origin scripts, nothing inline), with
