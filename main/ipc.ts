@@ -11,6 +11,8 @@ import {
   INVOKE_CHANNELS,
   type EventChannel,
   type EventChannels,
+  type InvokeChannel,
+  type InvokeChannels,
 } from '../src/api.ts';
 import type { MonitorService } from '../src/service/monitor.ts';
 import { isAppUrl } from './app-protocol.ts';
@@ -39,21 +41,30 @@ export interface IpcOptions {
   readonly warn: (text: string) => void;
 }
 
+async function answer<C extends InvokeChannel>(
+  options: IpcOptions,
+  channel: C,
+  event: IpcMainInvokeEvent,
+  request: unknown,
+): Promise<InvokeChannels[C]['response']> {
+  if (!isTrustedSender(event, options.window())) {
+    options.warn(`Refused ${channel} from a sender that is not the Dify Monitor window.`);
+    throw new Error(`${channel}: refused, the sender is not the Dify Monitor window`);
+  }
+  const checked = checkRequest(channel, request);
+  if (!checked.ok) {
+    options.warn(`Refused ${checked.error}`);
+    throw new Error(checked.error);
+  }
+  return options.service.handle(channel, checked.value);
+}
+
 /** Registers every invoke channel; the returned function removes them again. */
 export function registerIpc(options: IpcOptions): () => void {
   for (const channel of INVOKE_CHANNELS) {
-    options.ipcMain.handle(channel, async (event: IpcMainInvokeEvent, request: unknown) => {
-      if (!isTrustedSender(event, options.window())) {
-        options.warn(`Refused ${channel} from a sender that is not the Dify Monitor window.`);
-        throw new Error(`${channel}: refused, the sender is not the Dify Monitor window`);
-      }
-      const checked = checkRequest(channel, request);
-      if (!checked.ok) {
-        options.warn(`Refused ${checked.error}`);
-        throw new Error(checked.error);
-      }
-      return options.service.handle(channel, checked.value);
-    });
+    options.ipcMain.handle(channel, (event: IpcMainInvokeEvent, request: unknown) =>
+      answer(options, channel, event, request),
+    );
   }
   return () => {
     for (const channel of INVOKE_CHANNELS) options.ipcMain.removeHandler(channel);

@@ -4,23 +4,28 @@
  * page `ipcRenderer` through `event.sender`).
  */
 import type { IpcRenderer, IpcRendererEvent } from 'electron';
-import { EVENT_CHANNELS, INVOKE_CHANNELS, type DifyMonitorApi } from '../src/api.ts';
+import {
+  isEventChannel,
+  isInvokeChannel,
+  type DifyMonitorApi,
+  type EventChannel,
+  type EventChannels,
+} from '../src/api.ts';
 
 export type IpcRendererLike = Pick<IpcRenderer, 'invoke' | 'on' | 'removeListener'>;
 
 export function createPreloadApi(ipc: IpcRendererLike): DifyMonitorApi {
   return {
     invoke(channel, request) {
-      if (!INVOKE_CHANNELS.includes(channel)) {
+      if (!isInvokeChannel(channel)) {
         return Promise.reject(new Error(`${String(channel)} is not a Dify Monitor channel`));
       }
       return ipc.invoke(channel, request);
     },
-    on(channel, listener) {
-      if (!EVENT_CHANNELS.includes(channel))
-        throw new Error(`${String(channel)} is not a Dify Monitor event`);
-      const forward = (_event: IpcRendererEvent, payload: unknown): void =>
-        (listener as (payload: unknown) => void)(payload);
+    on<C extends EventChannel>(channel: C, listener: (payload: EventChannels[C]) => void) {
+      if (!isEventChannel(channel)) throw new Error(`${String(channel)} is not a Dify Monitor event`);
+      // Typed as main sent it; the page checks it (renderer/validate.ts) before using it.
+      const forward = (_event: IpcRendererEvent, payload: EventChannels[C]): void => listener(payload);
       ipc.on(channel, forward);
       return () => {
         ipc.removeListener(channel, forward);

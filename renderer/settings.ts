@@ -3,6 +3,7 @@
  * judged here); the server's field errors are shown next to the field their path names.
  */
 import type { DifyMonitorApi } from '../src/api.ts';
+import { ROLES, type Role } from '../src/model.ts';
 import type { FieldError, Settings, SettingsPatch } from '../src/settings/schema.ts';
 import { h } from './dom.ts';
 
@@ -17,17 +18,9 @@ interface Field {
 }
 
 const MIB = 1024 * 1024;
-const BUDGET_ROLES = [
-  'api',
-  'worker',
-  'worker_beat',
-  'web',
-  'db',
-  'redis',
-  'vector_store',
-  'sandbox',
-  'plugin_daemon',
-] as const;
+/** Small proxies, one-shots and the catch-alls get no field; the schema takes a budget for any role. */
+const NO_BUDGET: ReadonlySet<Role> = new Set(['ssrf_proxy', 'nginx', 'init', 'certbot', 'service', 'other']);
+const BUDGET_ROLES = ROLES.filter((role) => !NO_BUDGET.has(role));
 
 const GROUPS: readonly { title: string; fields: readonly Field[] }[] = [
   {

@@ -8,7 +8,14 @@ import type { Alert } from './alerts/types.ts';
 import type { RawPoint } from './history/store.ts';
 import type { BucketPoint } from './history/tiers.ts';
 import type { Verdict } from './alerts/verdict.ts';
-import type { ContainerEvent, HostState, Round, Sample } from './model.ts';
+import {
+  isOneOf,
+  type ContainerEvent,
+  type HostFailureState,
+  type HostState,
+  type Round,
+  type Sample,
+} from './model.ts';
 import type { FieldError, Settings, SettingsPatch } from './settings/schema.ts';
 import { checkRemoteUrl } from './hosts/remote-url.ts';
 import { HOST_NAME_PATTERN } from './settings/host-name.ts';
@@ -71,7 +78,7 @@ export type HostTestResult =
       /** Set for plain tcp://: unauthenticated. */
       readonly warning?: string;
     }
-  | { readonly ok: false; readonly state: 'down' | 'auth-failed' | 'tls-failed'; readonly message: string };
+  | { readonly ok: false; readonly state: HostFailureState; readonly message: string };
 
 /** A saved host as a page sees it: never its key, certificate or known_hosts files. */
 export interface HostView {
@@ -118,25 +125,6 @@ export interface EventChannels {
 export type InvokeChannel = keyof InvokeChannels;
 export type EventChannel = keyof EventChannels;
 
-export const INVOKE_CHANNELS: readonly InvokeChannel[] = [
-  'monitor:snapshot',
-  'monitor:history',
-  'monitor:visible',
-  'settings:set',
-  'alerts:mute',
-  'hosts:list',
-  'hosts:test',
-];
-export const EVENT_CHANNELS: readonly EventChannel[] = [
-  'monitor:round',
-  'monitor:host',
-  'monitor:event',
-  'monitor:alert',
-  'monitor:verdict',
-  'settings:changed',
-  'ui:focus-container',
-];
-
 /** What the renderer gets as `window.difyMonitor`, from the preload or from the web bridge client. */
 export interface DifyMonitorApi {
   invoke<C extends InvokeChannel>(
@@ -150,82 +138,130 @@ export interface DifyMonitorApi {
 export type Checked<T> =
   { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: string };
 
+/** What answers every invoke channel: the monitor service implements one per channel. */
+export type InvokeHandlers = {
+  readonly [C in InvokeChannel]: (
+    request: InvokeChannels[C]['request'],
+  ) => Promise<InvokeChannels[C]['response']> | InvokeChannels[C]['response'];
+};
+
+type RequestChecks = {
+  readonly [C in InvokeChannel]: (request: unknown) => Checked<InvokeChannels[C]['request']>;
+};
+
 const KEY = /^[^\s]{1,300}$/;
 const HOST_NAME = new RegExp(HOST_NAME_PATTERN);
 const MAX_MUTE_MS = 7 * 24 * 3_600_000;
+
+const valid = <T>(value: T): Checked<T> => ({ ok: true, value });
+const invalid = (error: string): Checked<never> => ({ ok: false, error });
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
+function isHistoryWindow(value: unknown): value is HistoryWindow {
+  return typeof value === 'string' && Object.hasOwn(HISTORY_WINDOWS, value);
+}
+
+function noPayload(request: unknown): Checked<null> {
+  return request === null || request === undefined ? valid(null) : invalid('takes no payload');
+}
+
+function historyRequest(request: unknown): Checked<HistoryRequest> {
+  if (!isRecord(request)) return invalid('expects { key, metric, window }');
+  const { key, metric, window } = request;
+  if (typeof key !== 'string' || !KEY.test(key)) return invalid('key must be a container history key');
+  if (!isOneOf(HISTORY_METRICS, metric))
+    return invalid(`metric must be one of ${HISTORY_METRICS.join(', ')}`);
+  if (!isHistoryWindow(window))
+    return invalid(`window must be one of ${Object.keys(HISTORY_WINDOWS).join(', ')}`);
+  return valid({ key, metric, window });
+}
+
+function muteAll(request: Record<string, unknown>): Checked<MuteRequest> {
+  if (request['until'] === 'tomorrow') return valid({ scope: 'all', until: 'tomorrow' });
+  const forMs = request['forMs'];
+  return typeof forMs === 'number' && Number.isInteger(forMs) && forMs > 0 && forMs <= MAX_MUTE_MS
+    ? valid({ scope: 'all', forMs })
+    : invalid('forMs must be a whole number of ms up to 7 days');
+}
+
+function muteRequest(request: unknown): Checked<MuteRequest> {
+  if (!isRecord(request)) return invalid('expects a mute request');
+  const { scope, key, muted } = request;
+  if (scope === 'none') return valid({ scope: 'none' });
+  if (scope === 'all') return muteAll(request);
+  if (scope !== 'container') return invalid('scope must be all, container or none');
+  return typeof key === 'string' && KEY.test(key) && typeof muted === 'boolean'
+    ? valid({ scope: 'container', key, muted })
+    : invalid('expects { scope: "container", key, muted }');
+}
+
+function hostTestRequest(request: unknown): Checked<HostTestRequest> {
+  if (!isRecord(request) || Object.keys(request).length !== 1)
+    return invalid('expects { name } of a saved host or { url } of a new one');
+  const { name, url } = request;
+  if (name !== undefined)
+    return typeof name === 'string' && HOST_NAME.test(name)
+      ? valid({ name })
+      : invalid('name must be the name of a saved host');
+  const checked = checkRemoteUrl(url);
+  return checked.ok ? valid({ url: checked.url }) : invalid(checked.error);
+}
+
 /**
- * Checks an invoke payload from an untrusted side (a renderer, a browser) before main acts on it.
- * Only the shape is checked here; settings values are judged by the settings schema.
+ * One shape check per invoke channel, and so the list of them: a channel added to InvokeChannels
+ * without its check here does not compile. Only the shape is checked; the settings schema judges
+ * the values of a settings patch.
  */
+const REQUEST_CHECKS: RequestChecks = {
+  'monitor:snapshot': noPayload,
+  'monitor:history': historyRequest,
+  'monitor:visible': (request) =>
+    isRecord(request) && typeof request['visible'] === 'boolean'
+      ? valid({ visible: request['visible'] })
+      : invalid('expects { visible: boolean }'),
+  'settings:set': (request) =>
+    isRecord(request) ? valid(request as SettingsPatch) : invalid('expects an object of settings to change'),
+  'alerts:mute': muteRequest,
+  'hosts:list': noPayload,
+  'hosts:test': hostTestRequest,
+};
+
+/** Every event channel once; one missing here, or here and not in EventChannels, does not compile. */
+const EVENT_CHANNEL_SET = {
+  'monitor:round': true,
+  'monitor:host': true,
+  'monitor:event': true,
+  'monitor:alert': true,
+  'monitor:verdict': true,
+  'settings:changed': true,
+  'ui:focus-container': true,
+} as const satisfies { readonly [C in EventChannel]: true };
+
+/** The keys of a record whose type says they are exactly `K`, as the two above do. */
+function keysOf<K extends string>(record: { readonly [key in K]: unknown }): readonly K[] {
+  return Object.keys(record) as K[];
+}
+
+export const INVOKE_CHANNELS = keysOf(REQUEST_CHECKS);
+export const EVENT_CHANNELS = keysOf(EVENT_CHANNEL_SET);
+
+export function isInvokeChannel(name: string): name is InvokeChannel {
+  return Object.hasOwn(REQUEST_CHECKS, name);
+}
+
+export function isEventChannel(name: string): name is EventChannel {
+  return Object.hasOwn(EVENT_CHANNEL_SET, name);
+}
+
+/** Checks an invoke payload from an untrusted side (a renderer, a browser) before main acts on it. */
 export function checkRequest<C extends InvokeChannel>(
   channel: C,
   request: unknown,
 ): Checked<InvokeChannels[C]['request']> {
-  const ok = (value: unknown): Checked<InvokeChannels[C]['request']> => ({
-    ok: true,
-    value: value as InvokeChannels[C]['request'],
-  });
-  const bad = (error: string): Checked<InvokeChannels[C]['request']> => ({
-    ok: false,
-    error: `${channel}: ${error}`,
-  });
-  switch (channel as InvokeChannel) {
-    case 'monitor:snapshot':
-      return request === null || request === undefined ? ok(null) : bad('takes no payload');
-    case 'monitor:history': {
-      if (!isRecord(request)) return bad('expects { key, metric, window }');
-      const { key, metric, window } = request;
-      if (typeof key !== 'string' || !KEY.test(key)) return bad('key must be a container history key');
-      if (!HISTORY_METRICS.includes(metric as HistoryMetric))
-        return bad(`metric must be one of ${HISTORY_METRICS.join(', ')}`);
-      if (typeof window !== 'string' || !(window in HISTORY_WINDOWS))
-        return bad('window must be 5m, 1h or 24h');
-      return ok({ key, metric, window });
-    }
-    case 'monitor:visible':
-      return isRecord(request) && typeof request['visible'] === 'boolean'
-        ? ok({ visible: request['visible'] })
-        : bad('expects { visible: boolean }');
-    case 'settings:set':
-      return isRecord(request) ? ok(request) : bad('expects an object of settings to change');
-    case 'alerts:mute': {
-      if (!isRecord(request)) return bad('expects a mute request');
-      if (request['scope'] === 'none') return ok({ scope: 'none' });
-      if (request['scope'] === 'all' && request['until'] === 'tomorrow')
-        return ok({ scope: 'all', until: 'tomorrow' });
-      if (request['scope'] === 'all') {
-        const forMs = request['forMs'];
-        return typeof forMs === 'number' && Number.isInteger(forMs) && forMs > 0 && forMs <= MAX_MUTE_MS
-          ? ok({ scope: 'all', forMs })
-          : bad('forMs must be a whole number of ms up to 7 days');
-      }
-      if (request['scope'] === 'container') {
-        const { key, muted } = request;
-        return typeof key === 'string' && KEY.test(key) && typeof muted === 'boolean'
-          ? ok({ scope: 'container', key, muted })
-          : bad('expects { scope: "container", key, muted }');
-      }
-      return bad('scope must be all, container or none');
-    }
-    case 'hosts:list':
-      return request === null || request === undefined ? ok(null) : bad('takes no payload');
-    case 'hosts:test': {
-      if (!isRecord(request) || Object.keys(request).length !== 1)
-        return bad('expects { name } of a saved host or { url } of a new one');
-      const { name, url } = request;
-      if (name !== undefined)
-        return typeof name === 'string' && HOST_NAME.test(name)
-          ? ok({ name })
-          : bad('name must be the name of a saved host');
-      const checked = checkRemoteUrl(url);
-      return checked.ok ? ok({ url: checked.url }) : bad(checked.error);
-    }
-    default:
-      return bad('is not a channel');
-  }
+  if (!isInvokeChannel(channel)) return invalid(`${String(channel)}: is not a channel`);
+  const checked = REQUEST_CHECKS[channel](request);
+  return checked.ok ? checked : invalid(`${channel}: ${checked.error}`);
 }

@@ -2,7 +2,7 @@
  * What lifecycle events mean for alerts: an out-of-memory kill, a restart, a health change, a
  * host going away and coming back.
  */
-import type { ContainerEvent, Health, HostState, Role } from '../model.ts';
+import type { ContainerEvent, ContainerEventAction, Health, HostState, Role } from '../model.ts';
 import { formatBytes } from './format.ts';
 import type { SnapshotEntry } from './types.ts';
 
@@ -52,7 +52,7 @@ export function describeSnapshot(stack: string, snapshot: readonly SnapshotEntry
   return `${stack} held ${formatBytes(total)}: ${top.join(', ')}${more}`;
 }
 
-export type Lifecycle = 'start' | 'die' | 'restart';
+export type Lifecycle = Extract<ContainerEventAction, 'start' | 'die' | 'restart'>;
 
 /**
  * Whether this lifecycle event is a restart: a start after a die (what `restart: always` does),

@@ -3,8 +3,8 @@
  * on disk. Reading it back trusts nothing: a corrupt or hand-edited file yields the entries that
  * are still valid alerts, or an empty log, never an exception.
  */
-import type { Role } from '../model.ts';
-import { ALERT_RULES, type Alert, type AlertRule, type Severity, type SnapshotEntry } from './types.ts';
+import { isOneOf, ROLES } from '../model.ts';
+import { ALERT_RULES, SEVERITIES, type Alert, type SnapshotEntry } from './types.ts';
 
 export const DEFAULT_LOG_CAPACITY = 500;
 const LOG_VERSION = 1;
@@ -12,33 +12,6 @@ const LOG_VERSION = 1;
 export interface AlertLogJSON {
   readonly version: typeof LOG_VERSION;
   readonly alerts: readonly Alert[];
-}
-
-// Records rather than lists so that the compiler notices a severity or role added to the types.
-const SEVERITIES: Readonly<Record<Severity, true>> = { info: true, warning: true, critical: true };
-const RULES: Readonly<Record<AlertRule, true>> = Object.fromEntries(
-  ALERT_RULES.map((r) => [r, true]),
-) as Record<AlertRule, true>;
-const ROLES: Readonly<Record<Role, true>> = {
-  api: true,
-  worker: true,
-  worker_beat: true,
-  web: true,
-  db: true,
-  redis: true,
-  sandbox: true,
-  plugin_daemon: true,
-  ssrf_proxy: true,
-  nginx: true,
-  vector_store: true,
-  init: true,
-  certbot: true,
-  service: true,
-  other: true,
-};
-
-function isOneOf<T extends string>(set: Readonly<Record<T, true>>, value: unknown): value is T {
-  return typeof value === 'string' && Object.hasOwn(set, value);
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {
@@ -71,7 +44,7 @@ export function parseAlert(value: unknown): Alert | null {
   if (!isRecord(value) || value.type !== 'alert') return null;
   const { ts, severity, rule, host, stack, name, role, message, valueBytes, limitBytes, etaSeconds } = value;
   if (typeof ts !== 'number' || !Number.isFinite(ts)) return null;
-  if (!isOneOf(SEVERITIES, severity) || !isOneOf(RULES, rule)) return null;
+  if (!isOneOf(SEVERITIES, severity) || !isOneOf(ALERT_RULES, rule)) return null;
   if (typeof host !== 'string' || typeof name !== 'string' || typeof message !== 'string') return null;
   if (!stringOrNull(stack) || !(role === null || isOneOf(ROLES, role))) return null;
   if (!numberOrNull(valueBytes) || !numberOrNull(limitBytes) || !numberOrNull(etaSeconds)) return null;

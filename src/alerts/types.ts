@@ -4,7 +4,8 @@
  */
 import type { Role } from '../model.ts';
 
-export type Severity = 'info' | 'warning' | 'critical';
+export const SEVERITIES = ['info', 'warning', 'critical'] as const;
+export type Severity = (typeof SEVERITIES)[number];
 
 export const ALERT_RULES = [
   'memory-threshold',

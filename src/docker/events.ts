@@ -1,19 +1,15 @@
-import type { Health } from '../model.ts';
+import { CONTAINER_EVENT_ACTIONS, isOneOf, type Health } from '../model.ts';
 
-export type EngineEventAction =
-  | 'create'
-  | 'start'
-  | 'die'
-  | 'oom'
-  | 'health_status'
-  | 'destroy'
-  | 'rename'
-  | 'restart'
-  | 'stop'
-  | 'kill'
-  | 'pause'
-  | 'unpause'
-  | 'update';
+/** What the collector follows: the actions it passes on, and those that only change its inventory. */
+const ENGINE_EVENT_ACTIONS = [
+  ...CONTAINER_EVENT_ACTIONS,
+  'create',
+  'stop',
+  'pause',
+  'unpause',
+  'update',
+] as const;
+export type EngineEventAction = (typeof ENGINE_EVENT_ACTIONS)[number];
 
 /** The container events the collector reacts to; exec_*, attach and the like are noise for us. */
 export interface EngineEvent {
@@ -29,26 +25,10 @@ export interface EngineEvent {
   readonly oldName: string | null;
 }
 
-const ACTIONS = new Set<string>([
-  'create',
-  'start',
-  'die',
-  'oom',
-  'health_status',
-  'destroy',
-  'rename',
-  'restart',
-  'stop',
-  'kill',
-  'pause',
-  'unpause',
-  'update',
-]);
-
 /** The `filters` query that asks the engine only for what `parseEvent` keeps. */
 export const EVENT_FILTERS = {
   type: ['container'],
-  event: [...ACTIONS],
+  event: [...ENGINE_EVENT_ACTIONS],
 };
 
 /** One line of `GET /events` → an EngineEvent, or null for anything we do not follow (or garbage). */
@@ -66,7 +46,7 @@ export function parseEvent(line: string, now: number): EngineEvent | null {
   if (typeof fullAction !== 'string') return null;
   // health_status arrives as "health_status: healthy"
   const [action = '', detail = ''] = fullAction.split(/:\s*/, 2);
-  if (!ACTIONS.has(action)) return null;
+  if (!isOneOf(ENGINE_EVENT_ACTIONS, action)) return null;
   const actor = (
     typeof event['Actor'] === 'object' && event['Actor'] !== null ? event['Actor'] : {}
   ) as Record<string, unknown>;
@@ -81,7 +61,7 @@ export function parseEvent(line: string, now: number): EngineEvent | null {
   const exit = Number.parseInt(String(attributes['exitCode'] ?? ''), 10);
   const health = action === 'health_status' ? (detail.trim() as Health) : null;
   return {
-    action: action as EngineEventAction,
+    action,
     id,
     name: String(attributes['name'] ?? '').replace(/^\//, ''),
     image: String(attributes['image'] ?? event['from'] ?? ''),

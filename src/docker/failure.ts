@@ -1,3 +1,4 @@
+import type { HostFailureState } from '../model.ts';
 import { SshError } from './ssh.ts';
 import { backoffDelay } from '../util/backoff.ts';
 
@@ -6,7 +7,7 @@ import { backoffDelay } from '../util/backoff.ts';
  * restarts, the VPN comes back), so it is retried soon; `auth-failed` and `tls-failed` need someone
  * to change a key, a certificate or known_hosts, so retrying often only fills the server's log.
  */
-export type FailureState = 'down' | 'auth-failed' | 'tls-failed';
+export type FailureState = HostFailureState;
 
 export interface Failure {
   readonly state: FailureState;

@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Registry } from 'prom-client';
-import { checkRequest, INVOKE_CHANNELS, type InvokeChannel } from '../api.ts';
+import { checkRequest, isInvokeChannel, type InvokeChannel, type InvokeChannels } from '../api.ts';
 import { loopbackHostAllowed } from '../auth/loopback.ts';
 import { authenticate, TOKEN_COOKIE } from '../auth/token.ts';
 import { sendMetrics } from '../metrics/http.ts';
@@ -69,10 +69,6 @@ function readBody(req: IncomingMessage): Promise<string> {
   });
 }
 
-function isInvokeChannel(name: string): name is InvokeChannel {
-  return (INVOKE_CHANNELS as readonly string[]).includes(name);
-}
-
 async function invoke(service: MonitorService, channel: string, req: IncomingMessage): Promise<unknown> {
   if (!isInvokeChannel(channel)) throw new HttpError(404, `no channel ${channel}`);
   // A form post from another site cannot send this type without a CORS preflight, which we never allow.
@@ -88,6 +84,14 @@ async function invoke(service: MonitorService, channel: string, req: IncomingMes
       throw new HttpError(400, `the body is not JSON: ${(error as Error).message}`);
     }
   }
+  return answer(service, channel, payload);
+}
+
+function answer<C extends InvokeChannel>(
+  service: MonitorService,
+  channel: C,
+  payload: unknown,
+): Promise<InvokeChannels[C]['response']> {
   const checked = checkRequest(channel, payload);
   if (!checked.ok) throw new HttpError(400, checked.error);
   return service.handle(channel, checked.value);
