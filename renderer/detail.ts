@@ -1,5 +1,5 @@
 /** One container: live CPU and memory charts with threshold, limit, event and trend markers. */
-import type { Alert } from '../src/alerts/types.ts';
+import type { Alert, AlertRule } from '../src/alerts/types.ts';
 import type { DifyMonitorApi, HistoryResponse, HistoryWindow } from '../src/api.ts';
 import { HISTORY_WINDOWS } from '../src/api.ts';
 import type { ContainerEvent, Sample } from '../src/model.ts';
@@ -23,7 +23,9 @@ import { containerStatus, limitOf } from './status.ts';
 /** Points each window may hold: raw at 1 s for 5 min, 10 s buckets for 1 h, 1 min buckets for 24 h. */
 const MAX_POINTS: Readonly<Record<HistoryWindow, number>> = { '5m': 1200, '1h': 800, '24h': 1600 };
 const STEP_MS: Readonly<Record<HistoryWindow, number>> = { '5m': 0, '1h': 10_000, '24h': 60_000 };
-const MARKER_RULES = new Set(['oom-killed', 'restart-loop', 'unhealthy']);
+const MARKER_RULES: ReadonlySet<AlertRule> = new Set(['oom-killed', 'restart-loop', 'unhealthy']);
+/** How long after a signal an exit 137 is still its sender's, as the alert engine holds it. */
+const SIGNALLED_MS = 30_000;
 
 export interface Marker {
   readonly ts: number;
@@ -43,12 +45,22 @@ function markersFor(key: string, events: readonly ContainerEvent[], alerts: read
       a.rule === 'oom-killed' ? 'OOM kill' : a.rule === 'restart-loop' ? 'restart loop' : 'unhealthy',
     );
   }
+  let signalledAt = -Infinity;
   for (const e of events) {
-    if (e.action === 'oom' || (e.action === 'die' && e.exitCode === 137)) add(e.ts, 'OOM kill');
-    else if (e.action === 'restart' || e.action === 'start') add(e.ts, 'restart');
-    else if (e.action === 'health_status' && e.health === 'unhealthy') add(e.ts, 'unhealthy');
+    if (e.action === 'kill') signalledAt = e.ts;
+    const label = eventLabel(e, e.ts - signalledAt < SIGNALLED_MS);
+    if (label !== null) add(e.ts, label);
   }
   return out.sort((a, b) => a.ts - b.ts);
+}
+
+/** A lifecycle event's marker; an exit 137 right after a signal is whoever sent it, not the OOM killer. */
+function eventLabel(e: ContainerEvent, signalled: boolean): string | null {
+  if (e.action === 'kill') return 'signal';
+  if (e.action === 'oom' || (e.action === 'die' && e.exitCode === 137 && !signalled)) return 'OOM kill';
+  if (e.action === 'restart' || e.action === 'start') return 'restart';
+  if (e.action === 'health_status' && e.health === 'unhealthy') return 'unhealthy';
+  return null;
 }
 
 /** The newest memory-trend alert for the container, when nothing has cleared it since. */

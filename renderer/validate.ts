@@ -5,12 +5,14 @@
 import { parseAlert } from '../src/alerts/log.ts';
 import type { Alert } from '../src/alerts/types.ts';
 import { parseVerdict } from '../src/alerts/verdict.ts';
-import type { EventChannel, EventChannels, Snapshot } from '../src/api.ts';
+import { isEventChannel, type EventChannel, type EventChannels, type Snapshot } from '../src/api.ts';
 import {
+  CONTAINER_EVENT_ACTIONS,
+  HOST_STATES,
+  isOneOf,
   SAMPLE_METRICS,
   type ContainerEvent,
   type HostState,
-  type HostStateName,
   type Sample,
 } from '../src/model.ts';
 import type { Settings } from '../src/settings/schema.ts';
@@ -48,21 +50,13 @@ export function isSample(v: unknown): v is Sample {
   return SAMPLE_METRICS.every((k) => numOrNull(v[k]));
 }
 
-const HOST_STATES: ReadonlySet<string> = new Set([
-  'connecting',
-  'up',
-  'down',
-  'auth-failed',
-  'tls-failed',
-] satisfies HostStateName[]);
-
 export function isHostState(v: unknown): v is HostState {
   return (
     isRecord(v) &&
     v['type'] === 'host' &&
     num(v['ts']) &&
     text(v['host']) &&
-    HOST_STATES.has(v['state'] as string) &&
+    isOneOf(HOST_STATES, v['state']) &&
     typeof v['message'] === 'string' &&
     v['message'].length <= 4 * MAX_TEXT &&
     text(v['endpoint']) &&
@@ -73,15 +67,13 @@ export function isHostState(v: unknown): v is HostState {
   );
 }
 
-const ACTIONS = new Set(['start', 'die', 'oom', 'health_status', 'destroy', 'rename', 'restart']);
-
 export function isContainerEvent(v: unknown): v is ContainerEvent {
   return (
     isRecord(v) &&
     v['type'] === 'event' &&
     num(v['ts']) &&
     text(v['host']) &&
-    ACTIONS.has(v['action'] as string) &&
+    isOneOf(CONTAINER_EVENT_ACTIONS, v['action']) &&
     text(v['id']) &&
     text(v['name']) &&
     (v['key'] === null || text(v['key'])) &&
@@ -141,34 +133,30 @@ export function parseSnapshot(v: unknown): Snapshot | null {
   };
 }
 
+type EventChecks = { readonly [C in EventChannel]: (payload: unknown) => EventChannels[C] | null };
+
+/** One payload check per event channel: a channel added to the API without one here does not compile. */
+const EVENT_CHECKS: EventChecks = {
+  'monitor:round': (payload) => {
+    if (!isRecord(payload)) return null;
+    const { host, ts, fresh, running, durationMs } = payload;
+    if (!text(host) || !num(ts) || !num(fresh) || !num(running) || !num(durationMs)) return null;
+    const samples = samplesOf(payload['samples']);
+    return samples === null ? null : { host, ts, samples, fresh, running, durationMs };
+  },
+  'monitor:verdict': parseVerdict,
+  'monitor:host': (payload) => (isHostState(payload) ? payload : null),
+  'monitor:event': (payload) => (isContainerEvent(payload) ? payload : null),
+  'monitor:alert': parseAlert,
+  'settings:changed': (payload) => (isSettings(payload) ? payload : null),
+  'ui:focus-container': (payload) => {
+    if (!isRecord(payload)) return null;
+    const { key } = payload;
+    return text(key) ? { key } : null;
+  },
+};
+
 /** The payload when it has the channel's shape, else null (and the page ignores it). */
 export function checkEvent<C extends EventChannel>(channel: C, payload: unknown): EventChannels[C] | null {
-  const ok = (value: unknown): EventChannels[C] => value as EventChannels[C];
-  switch (channel as EventChannel) {
-    case 'monitor:round': {
-      if (!isRecord(payload) || !text(payload['host']) || !num(payload['ts'])) return null;
-      const { host, ts, fresh, running, durationMs } = payload;
-      if (!num(fresh) || !num(running) || !num(durationMs)) return null;
-      const samples = samplesOf(payload['samples']);
-      return samples === null ? null : ok({ host, ts, samples, fresh, running, durationMs });
-    }
-    case 'monitor:verdict': {
-      const verdict = parseVerdict(payload);
-      return verdict === null ? null : ok(verdict);
-    }
-    case 'monitor:host':
-      return isHostState(payload) ? ok(payload) : null;
-    case 'monitor:event':
-      return isContainerEvent(payload) ? ok(payload) : null;
-    case 'monitor:alert': {
-      const alert = parseAlert(payload);
-      return alert === null ? null : ok(alert);
-    }
-    case 'settings:changed':
-      return isSettings(payload) ? ok(payload) : null;
-    case 'ui:focus-container':
-      return isRecord(payload) && text(payload['key']) ? ok({ key: payload['key'] }) : null;
-    default:
-      return null;
-  }
+  return isEventChannel(channel) ? EVENT_CHECKS[channel](payload) : null;
 }
