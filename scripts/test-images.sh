@@ -21,6 +21,10 @@ NAMES=(
   langgenius/dify-web:0.15.3
   langgenius/dify-sandbox:0.2.10
   semitechnologies/weaviate:1.19.0
+  langgenius/dify-api:1.16.1
+  langgenius/dify-agent-backend:1.16.1
+  langgenius/dify-agent-local-sandbox:1.16.1
+  oceanbase/seekdb:latest
 )
 
 SUDO=()

@@ -1,9 +1,10 @@
 /**
  * The services of Dify's docker/docker-compose.yaml with its default profiles (postgres,
- * weaviate), as two releases ship them. Only what the engine shows of them is kept: image,
- * the MODE that tells the api image's three roles apart, and whether it is a one-shot.
+ * weaviate), as two releases ship them, and what 1.16 added. Only what the engine shows of them
+ * is kept: image, the MODE (and worker class) that tells the api image's roles apart, and whether
+ * it is a one-shot.
  */
-export type Layout = 'current' | 'old';
+export type Layout = 'current' | 'old' | 'agents';
 
 export interface ServiceDef {
   readonly service: string;
@@ -60,6 +61,32 @@ const OLD: readonly ServiceDef[] = [
   { service: 'weaviate', image: 'semitechnologies/weaviate:1.19.0', env: {} },
 ];
 
+/*
+ * Dify 1.16's additions, to start beside a current stack in the same project: the agent runtime
+ * (on by default), the collaboration websocket (profile collaboration) and seekdb (profile seekdb).
+ */
+const AGENTS: readonly ServiceDef[] = [
+  {
+    service: 'api_websocket',
+    image: 'langgenius/dify-api:1.16.1',
+    env: {
+      ...SHARED_API_ENV,
+      MODE: 'api',
+      SERVER_WORKER_CLASS: 'geventwebsocket.gunicorn.workers.GeventWebSocketWorker',
+    },
+  },
+  { service: 'agent_backend', image: 'langgenius/dify-agent-backend:1.16.1', env: {} },
+  { service: 'local_sandbox', image: 'langgenius/dify-agent-local-sandbox:1.16.1', env: {} },
+  { service: 'agent_ssrf_proxy', image: 'ubuntu/squid:latest', env: {} },
+  { service: 'seekdb', image: 'oceanbase/seekdb:latest', env: {} },
+];
+
+const LAYOUTS: Readonly<Record<Layout, readonly ServiceDef[]>> = {
+  current: CURRENT,
+  old: OLD,
+  agents: AGENTS,
+};
+
 export function servicesOf(layout: Layout): readonly ServiceDef[] {
-  return layout === 'current' ? CURRENT : OLD;
+  return LAYOUTS[layout];
 }

@@ -18,13 +18,19 @@ const CURRENT_ROLES: Readonly<Record<string, string>> = {
   ssrf_proxy: 'ssrf_proxy',
   nginx: 'nginx',
   weaviate: 'vector_store',
+  api_websocket: 'api_websocket',
+  agent_backend: 'agent_backend',
+  local_sandbox: 'sandbox',
+  agent_ssrf_proxy: 'ssrf_proxy',
+  seekdb: 'vector_store',
 };
 
 describe('roles on the real engine', () => {
   after(() => removeAll(TAG));
 
-  it('are right for the current and the old layout side by side, and a non-Dify container is other', async () => {
+  it('are right for the current layout with the 1.16 additions and the old one side by side, and a non-Dify container is other', async () => {
     const current = await startStack({ layout: 'current', project: 'dm-roles-new', tag: TAG });
+    const added = await startStack({ layout: 'agents', project: 'dm-roles-new', tag: TAG });
     const old = await startStack({
       layout: 'old',
       project: 'dm-roles-old',
@@ -36,7 +42,7 @@ describe('roles on the real engine', () => {
     assert.equal(run.code, 0, run.stderr);
     const byName = new Map(run.lines.filter((l) => l['type'] === 'sample').map((l) => [l['name'], l]));
 
-    for (const c of current.containers) {
+    for (const c of [...current.containers, ...added.containers]) {
       const sample = byName.get(c.name);
       assert.equal(sample?.['role'], CURRENT_ROLES[c.service ?? ''], c.name);
       assert.equal(sample?.['stack'], 'dm-roles-new');
