@@ -17,7 +17,7 @@ export const LAYERS = [
   ['alerts'],
   ['settings'],
   ['hosts'],
-  ['notify'],
+  ['notify', 'delivery'],
   ['api.ts'],
   ['service'],
   ['metrics', 'export'],

@@ -1,5 +1,5 @@
 import { Ajv, type ErrorObject } from 'ajv';
-import { DEFAULT_ALERT_SETTINGS, type AlertSettings } from '../alerts/types.ts';
+import { ALERT_RULES, DEFAULT_ALERT_SETTINGS, type AlertRule, type AlertSettings } from '../alerts/types.ts';
 import { ROLES } from '../model.ts';
 import { HOST_NAME_PATTERN } from './host-name.ts';
 
@@ -17,7 +17,72 @@ export interface Settings {
   readonly startAtLogin: boolean;
   /** Absent in files saved before the exporter existed: read it as DEFAULT_EXPORTER. */
   readonly exporter?: ExporterSetting;
+  /** Absent in files saved before alert channels existed: read it as DEFAULT_CHANNELS. */
+  readonly channels?: ChannelsSetting;
 }
+
+/** Where alerts can be sent besides the desktop; each kind is one module of src/delivery/channels/. */
+export const CHANNEL_KINDS = ['webhook', 'slack', 'dingtalk', 'feishu', 'wecom', 'ntfy', 'email'] as const;
+export type ChannelKind = (typeof CHANNEL_KINDS)[number];
+
+export const CHANNEL_SEVERITIES = ['warning', 'critical'] as const;
+export type ChannelSeverity = (typeof CHANNEL_SEVERITIES)[number];
+
+export const SMTP_SECURITY = ['starttls', 'tls'] as const;
+export type SmtpSecurity = (typeof SMTP_SECURITY)[number];
+
+/** An SMTP account's public half; the password is a secret and is kept beside the settings. */
+export interface SmtpSetting {
+  readonly host: string;
+  readonly port: number;
+  /** STARTTLS on the submission port, or TLS from the first byte; never plain text. */
+  readonly security: SmtpSecurity;
+  readonly user?: string;
+  readonly from: string;
+  readonly to: readonly string[];
+}
+
+/**
+ * One place alerts go. Its secrets (the webhook URL with its token, a signing secret, the SMTP
+ * password) are not settings: `dify-monitor channels add` keeps them in an owner-only file beside
+ * the settings file, and `target` is the most of them anything may show.
+ */
+export interface ChannelSetting {
+  readonly name: string;
+  readonly kind: ChannelKind;
+  readonly enabled: boolean;
+  /** The address as a page may show it: `https://oapi.dingtalk.com/…3f9a`. */
+  readonly target: string;
+  readonly minSeverity: ChannelSeverity;
+  /** Only alerts about these stacks; every stack when empty. */
+  readonly stacks: readonly string[];
+  /** Only alerts of these rules; every rule when empty. */
+  readonly rules: readonly AlertRule[];
+  /** DingTalk: the keyword its robot's security settings require in every message. */
+  readonly keyword?: string;
+  readonly smtp?: SmtpSetting;
+}
+
+/** Alert channels and how their messages are grouped, as Alertmanager's group_wait, group_interval and repeat_interval. */
+export interface ChannelsSetting {
+  readonly list: readonly ChannelSetting[];
+  /** How long the first alerts of an incident wait for the rest of it, so that they go out in one message. */
+  readonly groupWaitMs: number;
+  /** A firing incident's news waits at least this long after its last message, unless it got worse. */
+  readonly groupIntervalMs: number;
+  /** A still-firing incident is said again after this long. */
+  readonly repeatIntervalMs: number;
+  /** The dashboard's address as a phone reaches it, for the link in every message; none when null. */
+  readonly dashboardUrl: string | null;
+}
+
+export const DEFAULT_CHANNELS: ChannelsSetting = {
+  list: [],
+  groupWaitMs: 30_000,
+  groupIntervalMs: 5 * 60_000,
+  repeatIntervalMs: 4 * 3_600_000,
+  dashboardUrl: null,
+};
 
 /**
  * The desktop app's Prometheus exporter (`startMetricsServer`), off until the user opts in.
@@ -52,6 +117,7 @@ export const DEFAULT_SETTINGS: Settings = {
   hosts: [],
   startAtLogin: false,
   exporter: DEFAULT_EXPORTER,
+  channels: DEFAULT_CHANNELS,
 };
 
 const percent = { type: 'number', minimum: 1, maximum: 100 } as const;
@@ -68,6 +134,35 @@ const levels = {
 } as const;
 const filePath = { type: 'string', minLength: 1, maxLength: 4096 } as const;
 const clockTime = { type: 'string', pattern: '^([01]\\d|2[0-3]):[0-5]\\d$' } as const;
+const shortText = { type: 'string', minLength: 1, maxLength: 200 } as const;
+const channel = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['name', 'kind', 'enabled', 'target', 'minSeverity', 'stacks', 'rules'],
+  properties: {
+    name: { type: 'string', pattern: HOST_NAME_PATTERN, maxLength: 64 },
+    kind: { enum: CHANNEL_KINDS },
+    enabled: { type: 'boolean' },
+    target: { type: 'string', maxLength: 300 },
+    minSeverity: { enum: CHANNEL_SEVERITIES },
+    stacks: { type: 'array', maxItems: 100, items: shortText },
+    rules: { type: 'array', maxItems: ALERT_RULES.length, uniqueItems: true, items: { enum: ALERT_RULES } },
+    keyword: shortText,
+    smtp: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['host', 'port', 'security', 'from', 'to'],
+      properties: {
+        host: { type: 'string', pattern: '^[0-9A-Za-z.:\\[\\]-]{1,253}$' },
+        port: { type: 'integer', minimum: 1, maximum: 65535 },
+        security: { enum: SMTP_SECURITY },
+        user: shortText,
+        from: shortText,
+        to: { type: 'array', minItems: 1, maxItems: 50, items: shortText },
+      },
+    },
+  },
+} as const;
 
 export const SETTINGS_SCHEMA = {
   type: 'object',
@@ -197,6 +292,20 @@ export const SETTINGS_SCHEMA = {
         port: { type: 'integer', minimum: 1, maximum: 65535 },
       },
     },
+    channels: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['list', 'groupWaitMs', 'groupIntervalMs', 'repeatIntervalMs', 'dashboardUrl'],
+      properties: {
+        list: { type: 'array', maxItems: 32, items: channel },
+        groupWaitMs: duration(0, 3_600_000),
+        groupIntervalMs: duration(1000, 24 * 3_600_000),
+        repeatIntervalMs: duration(60_000, 7 * 24 * 3_600_000),
+        dashboardUrl: {
+          oneOf: [{ type: 'null' }, { type: 'string', pattern: '^https?://', maxLength: 500 }],
+        },
+      },
+    },
   },
 } as const;
 
@@ -235,6 +344,16 @@ function crossFieldErrors(settings: Settings): FieldError[] {
   if (settings.intervals.trayMs < settings.intervals.fastMs) {
     errors.push({ path: '/intervals/trayMs', message: 'must not be shorter than the window interval' });
   }
+  const channels = settings.channels?.list ?? [];
+  channels.forEach((c, i) => {
+    if (channels.findIndex((other) => other.name === c.name) !== i)
+      errors.push({ path: `/channels/list/${i}/name`, message: `another channel is named "${c.name}"` });
+    if ((c.kind === 'email') !== (c.smtp !== undefined))
+      errors.push({
+        path: `/channels/list/${i}/smtp`,
+        message: 'an e-mail channel, and only one, has SMTP settings',
+      });
+  });
   return errors;
 }
 

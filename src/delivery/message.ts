@@ -1,0 +1,65 @@
+/**
+ * One message about one incident, as the outbox keeps it and every channel renders it: what is
+ * wrong (each alert with its own words and numbers), where (host, stack, container), since when,
+ * and whether it is still firing. Vendor formats are made from this at send time, so a signature
+ * is fresh and no secret is ever written to the outbox.
+ */
+import type { Alert, AlertRule, Severity } from '../alerts/types.ts';
+import type { Role } from '../model.ts';
+import type { ChannelSeverity } from '../settings/schema.ts';
+
+export const MESSAGE_STATUSES = ['firing', 'resolved', 'test'] as const;
+export type MessageStatus = (typeof MESSAGE_STATUSES)[number];
+
+/** An alert as a message carries it: the log's fields without the snapshot (its words say who held the memory). */
+export interface AlertLine {
+  readonly ts: number;
+  readonly rule: AlertRule;
+  readonly severity: Severity;
+  readonly host: string;
+  readonly stack: string | null;
+  readonly name: string;
+  readonly role: Role | null;
+  readonly key: string;
+  readonly message: string;
+  readonly valueBytes: number | null;
+  readonly limitBytes: number | null;
+  readonly etaSeconds: number | null;
+}
+
+export interface OutgoingMessage {
+  /** Unique: a receiver that got it twice (we never heard its answer) can tell. */
+  readonly id: string;
+  readonly channel: string;
+  /** Per channel, rising by one: the order messages were meant to arrive in. */
+  readonly seq: number;
+  readonly incident: string;
+  readonly status: MessageStatus;
+  readonly severity: ChannelSeverity;
+  readonly host: string;
+  readonly stack: string | null;
+  readonly startedAt: number;
+  /** When a resolved incident cleared; null while firing. */
+  readonly endedAt: number | null;
+  readonly createdAt: number;
+  /** Worst first, then newest. */
+  readonly alerts: readonly AlertLine[];
+  readonly dashboardUrl: string | null;
+}
+
+export function alertLine(alert: Alert): AlertLine {
+  return {
+    ts: alert.ts,
+    rule: alert.rule,
+    severity: alert.severity,
+    host: alert.host,
+    stack: alert.stack,
+    name: alert.name,
+    role: alert.role,
+    key: alert.key ?? alert.name,
+    message: alert.message,
+    valueBytes: alert.valueBytes,
+    limitBytes: alert.limitBytes,
+    etaSeconds: alert.etaSeconds,
+  };
+}
