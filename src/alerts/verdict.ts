@@ -39,17 +39,21 @@ const SCOPE_OF: Readonly<Partial<Record<AlertRule, VerdictScope>>> = {
   'host-down': 'host',
 };
 
-/** Rules in the order their words win when several hold at one level. */
-const RULE_ORDER: readonly AlertRule[] = [
-  'oom-killed',
-  'memory-threshold',
-  'memory-trend',
-  'restart-loop',
-  'unhealthy',
-  'cpu-threshold',
-  'stack-memory',
-  'host-down',
-];
+/** Which rule's words win when several hold at one level: lower first. Every rule has a place. */
+const WORDS_FIRST: Readonly<Record<AlertRule, number>> = {
+  'oom-killed': 0,
+  killed: 1,
+  'memory-threshold': 2,
+  'memory-trend': 3,
+  'log-signature': 4,
+  'restart-loop': 5,
+  unhealthy: 6,
+  'cpu-threshold': 7,
+  'stack-memory': 8,
+  'host-down': 9,
+  'host-up': 10,
+  recovered: 11,
+};
 
 function levelOfSeverity(severity: Severity): VerdictLevel | null {
   return severity === 'info' ? null : severity;
@@ -95,7 +99,7 @@ export function verdictOf(active: readonly ActiveAlert[], log: readonly Alert[],
   }
   const findings = [...drafts.values()].map((d): Finding => {
     const reasons = d.reasons.sort(
-      (a, b) => rank(b.level) - rank(a.level) || RULE_ORDER.indexOf(a.rule) - RULE_ORDER.indexOf(b.rule),
+      (a, b) => rank(b.level) - rank(a.level) || WORDS_FIRST[a.rule] - WORDS_FIRST[b.rule],
     );
     return { ...d, level: reasons[0]?.level ?? 'warning', reasons };
   });
@@ -128,6 +132,10 @@ export function reasonWords(rule: AlertRule, level: VerdictLevel): string {
       return level === 'critical' ? 'CPU critical' : 'CPU high';
     case 'oom-killed':
       return 'OOM-killed';
+    case 'killed':
+      return 'Killed';
+    case 'log-signature':
+      return 'Log';
     case 'restart-loop':
       return 'Restart loop';
     case 'unhealthy':

@@ -8,6 +8,7 @@ import {
   type EventChannels,
   type InvokeChannel,
   type InvokeChannels,
+  type InvokeHandlers,
   type Snapshot,
 } from '../api.ts';
 import type { Round } from '../model.ts';
@@ -48,12 +49,6 @@ export interface MonitorServiceOptions {
   readonly hostTestTimeoutMs?: number;
 }
 
-type Handlers = {
-  readonly [C in InvokeChannel]: (
-    request: InvokeChannels[C]['request'],
-  ) => InvokeChannels[C]['response'] | Promise<InvokeChannels[C]['response']>;
-};
-
 /**
  * The running monitor every shell holds: the collectors of every watched engine, the history, the
  * alert engine with its log and notifier, and the settings. It answers the channels of src/api.ts
@@ -72,7 +67,7 @@ class Monitor implements MonitorService {
   readonly #viewers: Viewers;
   readonly #saved: SavedHosts | null;
   readonly #stopExternal: () => void;
-  readonly #handlers: Handlers;
+  readonly #handlers: InvokeHandlers;
   /** The settings last put into effect: what an outside change of the file is compared with. */
   #known: Settings;
   #verdict: Verdict = { findings: [] };
@@ -206,9 +201,10 @@ class Monitor implements MonitorService {
     if (this.#stopped) return;
     this.#stopped = true;
     this.#stopExternal();
+    // For good: pooled engine connections (SSH sessions too) are dropped, not left to idle out.
     for (const [source, unsubscribe] of this.#sources) {
       unsubscribe();
-      source.stop();
+      closeSource(source);
     }
     this.#events.clear();
   }
@@ -221,7 +217,7 @@ class Monitor implements MonitorService {
           for (const sample of round.samples) this.#history.add(sample);
           this.#rounds.set(round.host, round);
           this.#events.emit('monitor:round', round);
-          this.#raised(this.#engine.onRound(round.host, round.samples));
+          this.#raised(this.#engine.onRound(round.host, round.samples, round.hostOomKills));
         },
         host: (state) => {
           this.#hosts.set(state.host, state);
@@ -232,6 +228,7 @@ class Monitor implements MonitorService {
           this.#events.emit('monitor:event', event);
           this.#raised(this.#engine.onEvent(event));
         },
+        processes: (tables) => this.#engine.onProcesses(tables),
       }),
     );
   }

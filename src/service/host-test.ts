@@ -1,4 +1,5 @@
 import type { HostTestRequest, HostTestResult } from '../api.ts';
+import { HOST_FAILURE_STATES, isOneOf } from '../model.ts';
 import type { HostSetting } from '../settings/schema.ts';
 import type { Clock } from '../util/clock.ts';
 
@@ -35,7 +36,7 @@ export async function testHostRequest(
   const result = await Promise.race([testHost(target, timeoutMs), late]);
   clock.clearTimeout(timer);
   if (!result.ok) {
-    const state = result.state === 'auth-failed' || result.state === 'tls-failed' ? result.state : 'down';
+    const state = isOneOf(HOST_FAILURE_STATES, result.state) ? result.state : 'down';
     return { ok: false, state, message: result.error };
   }
   const { engine } = result;

@@ -13,6 +13,7 @@ function sse(events: readonly [string, string][]): string {
   return events.map(([channel, data]) => `event: ${channel}\ndata: ${data}\n\n`).join('');
 }
 
+/** A round as the bridge sends it, with one sample whose fields the test spoils. */
 const sample = (fields: Record<string, unknown>): string =>
   JSON.stringify({
     host: 'local',
@@ -48,6 +49,9 @@ const sample = (fields: Record<string, unknown>): string =>
         ...fields,
       },
     ],
+    fresh: 1,
+    running: 1,
+    durationMs: 1,
   });
 
 describe('a hostile or broken bridge cannot break the page', { timeout: 120_000 }, () => {
