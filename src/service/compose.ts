@@ -15,6 +15,7 @@ import type { HostSetting } from '../settings/schema.ts';
 import type { SettingsStore } from '../settings/store.ts';
 import type { Clock } from '../util/clock.ts';
 import { createMonitorService } from './create-monitor.ts';
+import { withDelivery } from './with-delivery.ts';
 import type { MonitorService } from './monitor.ts';
 import type { MonitorSource } from './sources.ts';
 
@@ -33,6 +34,15 @@ export interface ComposeOptions {
   readonly intervalMs?: number;
   /** The desktop app stays up with no engine at all and says so in the tray; the CLI exits. */
   readonly allowNoEngine?: boolean;
+  /**
+   * Alerts to channels too (settings' `channels`, `--webhook`): the data folder that holds their
+   * outbox and secrets, and the run's `--webhook` URLs. Without it, alerts go to the log and desktop only.
+   */
+  readonly delivery?: {
+    readonly dir: string;
+    readonly webhooks: readonly string[];
+    readonly dashboardUrl?: string;
+  };
   /**
    * Sources the shell watches besides, made with the same connection options: the desktop's
    * search for a local engine that is not up yet (main/local-engine.ts).
@@ -74,5 +84,8 @@ export async function composeMonitor(options: ComposeOptions): Promise<Composed>
     ...(options.notifier === undefined ? {} : { notifier: options.notifier }),
     ...(byFlag ? {} : { savedHostCollector: (host: HostSetting) => createCollectorFor(host, connect) }),
   });
-  return { ok: true, service, hosts: collectors.map((c) => c.state.host) };
+  const { delivery, settings, clock, warn } = options;
+  const shown =
+    delivery === undefined ? service : withDelivery(service, { ...delivery, settings, clock, warn });
+  return { ok: true, service: shown, hosts: collectors.map((c) => c.state.host) };
 }

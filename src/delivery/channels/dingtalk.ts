@@ -1,10 +1,10 @@
 /**
  * DingTalk custom robots: a markdown message to `…/robot/send?access_token=…`. A robot secured by
- * keyword drops messages without it; one secured by signature needs `&timestamp=&sign=` (see
+ * keyword drops messages without it (in the markdown's title, which the chat list shows, and its text); one secured by signature needs `&timestamp=&sign=` (see
  * sign.ts). It answers HTTP 200 with `{"errcode":0,"errmsg":"ok"}`, or another errcode.
- * https://open.dingtalk.com/document/robots/custom-robot-access
+ * https://open.dingtalk.com/document/group/custom-robot-access
  * https://open.dingtalk.com/document/robots/customize-robot-security-settings
- * https://open.dingtalk.com/document/robots/message-types-and-data-format
+ * https://open.dingtalk.com/document/development/robot-message-type
  */
 import { dingtalkSign } from '../sign.ts';
 import { render } from '../text.ts';
@@ -26,9 +26,13 @@ export const dingtalk = httpChannel({
     const r = render(message);
     const link = r.link === null ? [] : [`[Open the dashboard](${r.link})`];
     const text = withKeyword([`#### ${r.title}`, ...r.lines, ...link].join('\n\n'), channel.keyword);
+    const title =
+      channel.keyword === undefined || r.title.includes(channel.keyword)
+        ? r.title
+        : `${r.title} ${channel.keyword}`;
     return {
       url: signedUrl(secrets.url, secrets.secret, now),
-      body: JSON.stringify({ msgtype: 'markdown', markdown: { title: r.title, text } }),
+      body: JSON.stringify({ msgtype: 'markdown', markdown: { title, text } }),
     };
   },
   judge: robotJudge('errcode', TOO_FAST),

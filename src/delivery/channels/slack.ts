@@ -2,7 +2,7 @@
  * Slack incoming webhooks, and what takes their format: Mattermost's incoming webhooks and
  * Discord's `…/slack` webhook path. Only `text` (mrkdwn) is sent, the one field all three read.
  * Slack answers 200 "ok", or 400/403/404/410 with the reason in the body.
- * https://docs.slack.dev/messaging/sending-messages-using-incoming-webhooks
+ * https://api.slack.com/messaging/webhooks
  * https://api.slack.com/changelog/2016-05-17-changes-to-errors-for-incoming-webhooks
  * https://developers.mattermost.com/integrate/webhooks/incoming/
  * https://discord.com/developers/docs/resources/webhook#execute-slackcompatible-webhook
