@@ -27,6 +27,19 @@ export interface Reading {
   readonly readTimeNs?: number;
   /** Windows only: the processor count the engine reports. */
   readonly numProcs?: number;
+  /** The kernel's own counters of the container's cgroup; only the cgroup files have them. */
+  readonly kernel?: KernelCounters;
+}
+
+/**
+ * Cumulative counters of a container's memory cgroup, read while its main process was alive and
+ * not dying: a rise in `oomKills` then means a process inside a container that kept running.
+ */
+export interface KernelCounters {
+  /** OOM kills of the cgroup's processes by any OOM killer (v1 `memory.oom_control`, v2 `memory.events` oom_kill). */
+  readonly oomKills: number;
+  /** Times usage hit the cgroup's own limit (v1 `memory.failcnt`, v2 `memory.events` max); null when unreadable. */
+  readonly limitHits: number | null;
 }
 
 export type ContainerState = 'created' | 'running' | 'paused' | 'restarting' | 'removing' | 'exited' | 'dead';
@@ -123,6 +136,8 @@ export interface Sample {
   readonly restartCount: number;
   readonly oomKilled: boolean;
   readonly exitCode: number | null;
+  /** The cgroup's own counters with this reading, on a local Linux engine only. */
+  readonly kernel?: KernelCounters;
   /** History key: host + stack + service + container number, stable across recreation. */
   readonly key: string;
 }
@@ -136,6 +151,36 @@ export interface Round {
   readonly fresh: number;
   readonly running: number;
   readonly durationMs: number;
+  /** The host's count of OOM kills (`oom_kill` in /proc/vmstat) read before the round's containers; only where it can be read. */
+  readonly hostOomKills?: number;
+}
+
+/** One process of a container, as `dify-monitor top`, the detail view and an OOM alert show it. */
+export interface ContainerProcess {
+  readonly pid: number;
+  readonly ppid: number | null;
+  /** What it is to a Dify user: "plugin langgenius/openai", "gunicorn worker", "celery worker", else its program. */
+  readonly label: string;
+  /** Its command line, clipped to a few hundred characters. */
+  readonly command: string;
+  readonly rssBytes: number;
+  /** RSS change per second over the last few minutes of readings; null until two readings far enough apart. */
+  readonly rssTrendBytesPerSec: number | null;
+}
+
+/** Who held a container's memory at one moment. */
+export interface ProcessTable {
+  readonly host: string;
+  readonly key: string;
+  readonly id: string;
+  readonly name: string;
+  readonly ts: number;
+  /** `proc`: the cgroup's process list and /proc on this machine; `top`: the engine's top endpoint. */
+  readonly source: 'proc' | 'top';
+  /** Largest RSS first. */
+  readonly processes: readonly ContainerProcess[];
+  /** Processes seen in the last two readings that are gone now, with their last RSS: a killed one is among them. */
+  readonly exited: readonly ContainerProcess[];
 }
 
 /** The numbers a sample carries, each a number or null: what history keeps and a UI may plot. */

@@ -8,22 +8,26 @@
  * of its own (memory-threshold, memory-trend, cpu-threshold, unhealthy, restart-loop, kills,
  * stack-memory, host-down), and the per-container conditions are listed once, in `track.ts`.
  */
-import type { ContainerEvent, HostState, Role, Sample } from '../model.ts';
+import type { ContainerEvent, HostState, ProcessTable, Role, Sample } from '../model.ts';
 import type { Clock } from '../util/clock.ts';
 import { cpuThreshold } from './cpu-threshold.ts';
 import { isUnhealthy, oomSnapshot } from './events.ts';
 import { HostReachability } from './host-down.ts';
+import { type HostKillCause, HostOomCounts } from './host-oom.ts';
 import {
   expire,
   type Kill,
   type KillFigures,
   killNotice,
+  onCounters,
+  onDestroy,
   onEnd,
   onOom,
   onSignal,
   onStart,
   PEAK_WINDOW_MS,
   peakSince,
+  settleEnded,
 } from './kills.ts';
 import { effectiveLimit } from './limit.ts';
 import { AlertLog } from './log.ts';
@@ -64,6 +68,9 @@ export class AlertEngine {
   readonly #keyById = new Map<string, string>();
   readonly #stacks = new StackMemory();
   readonly #hosts = new HostReachability();
+  readonly #hostOom = new HostOomCounts();
+  /** Per host, the kills the containers' own counts have shown, summed. */
+  readonly #explainedKills = new Map<string, number>();
   readonly #hostMemory = new Map<string, number>();
 
   constructor(options: AlertEngineOptions) {
@@ -83,21 +90,30 @@ export class AlertEngine {
     this.#settings = { ...this.#settings, ...settings };
   }
 
-  /** One collection round of one host: every container's latest sample. */
-  onRound(host: string, samples: readonly Sample[]): Alert[] {
+  /**
+   * One collection round of one host: every container's latest sample, and the host's own OOM
+   * kill count where the collector can read it.
+   */
+  onRound(host: string, samples: readonly Sample[], hostOomKills?: number): Alert[] {
     const now = this.#clock.now();
     const out: Alert[] = [];
     for (const sample of samples) {
       if (sample.host === host) this.#sample(sample, now, out);
     }
+    this.#hostOom.onRound(host, now, hostOomKills, this.#explainedKills.get(host) ?? 0);
     const hostBytes = this.#hostBytes(host, samples);
     for (const fields of this.#stacks.judge(host, samples, hostBytes, this.#settings, now)) {
       this.#emit(out, now, fields);
     }
-    for (const t of this.#tracks.values())
-      if (t.host === host) this.#killed(out, now, t, expire(t.kills, now));
+    for (const t of this.#tracks.values()) if (t.host === host) this.#settle(out, now, t);
     this.#forgetGone(host, now);
     return out;
+  }
+
+  /** Who held the memory inside containers, read just before their round. */
+  onProcesses(tables: readonly ProcessTable[]): void {
+    const now = this.#clock.now();
+    for (const table of tables) this.#track(table.key, table.host, table.id, now).processes = table;
   }
 
   onEvent(event: ContainerEvent): Alert[] {
@@ -105,6 +121,9 @@ export class AlertEngine {
     const out: Alert[] = [];
     const key = event.key ?? this.#keyById.get(event.id) ?? `${event.host}/-/${event.name}`;
     if (event.action === 'destroy') {
+      const gone = this.#tracks.get(key);
+      if (gone !== undefined)
+        this.#killed(out, now, gone, onDestroy(gone.kills, this.#hostCause(gone.host), now));
       this.#forget(key);
       return out;
     }
@@ -113,14 +132,15 @@ export class AlertEngine {
     t.name = event.name;
     t.lastSeen = now;
     const figures = (): KillFigures => this.#killFigures(t, now);
-    this.#killed(out, now, t, expire(t.kills, now));
+    this.#settle(out, now, t);
     switch (event.action) {
       case 'oom':
-        onOom(t.kills, figures, now);
+        onOom(t.kills, figures, now, event.ts);
         break;
       case 'die':
         onLifecycle(t, 'die', this.#settings, now);
-        this.#killed(out, now, t, onEnd(t.kills, event, figures, now));
+        this.#killed(out, now, t, onEnd(t.kills, event, figures, now, event.ts));
+        this.#killed(out, now, t, settleEnded(t.kills, this.#hostCause(t.host), now));
         endRun(t);
         break;
       case 'kill':
@@ -161,6 +181,8 @@ export class AlertEngine {
     for (const t of this.#tracks.values()) if (t.host === host) this.#forget(t.key);
     this.#stacks.forgetHost(host);
     this.#hosts.forget(host);
+    this.#hostOom.forget(host);
+    this.#explainedKills.delete(host);
     this.#hostMemory.delete(host);
   }
 
@@ -211,6 +233,7 @@ export class AlertEngine {
       endRun(t);
     }
     this.#killFlag(t, s, now, out);
+    if (s.kernel !== undefined && s.state === 'running') this.#counters(t, s, now, out);
 
     if (s.state === 'running') {
       this.#memory(t, s, now, out);
@@ -250,10 +273,39 @@ export class AlertEngine {
     }
   }
 
+  /** The cgroup's kill count in a sample of a live container: a process killed inside it, named. */
+  #counters(t: Track, s: Sample, now: number, out: Alert[]): void {
+    if (s.kernel === undefined) return;
+    const rise = s.kernel.oomKills - (t.kills.kernel?.oomKills ?? s.kernel.oomKills);
+    if (rise > 0) this.#explainedKills.set(t.host, (this.#explainedKills.get(t.host) ?? 0) + rise);
+    const table = t.processes !== null && now - t.processes.ts <= SNAPSHOT_MAX_AGE_MS ? t.processes : null;
+    const kill = onCounters(
+      t.kills,
+      s.kernel,
+      {
+        figures: () => this.#killFigures(t, now),
+        victim: table?.exited[0] ?? null,
+        unlimited: s.memLimitSource === 'host',
+      },
+      now,
+    );
+    this.#killed(out, now, t, kill);
+  }
+
+  /** Kills held or waiting that time or a round has settled. */
+  #settle(out: Alert[], now: number, t: Track): void {
+    this.#killed(out, now, t, expire(t.kills, now));
+    this.#killed(out, now, t, settleEnded(t.kills, this.#hostCause(t.host), now));
+  }
+
+  #hostCause(host: string): (engineTs: number, at: number) => HostKillCause | 'wait' {
+    return (engineTs, at) => this.#hostOom.causeOf(host, engineTs, at);
+  }
+
   #killed(out: Alert[], now: number, t: Track, kill: Kill | null): void {
     if (kill === null) return;
     this.#notify(out, now, t, killNotice(t.name, t.stack, kill));
-    if (kill.kind === 'container') endRun(t);
+    if (kill.kind !== 'process') endRun(t);
   }
 
   #killFigures(t: Track, now: number): KillFigures {
@@ -261,7 +313,13 @@ export class AlertEngine {
     // The kernel killed at the real limit, not at a budget from the settings.
     const limit = live === null ? null : effectiveLimit(live, {});
     const usageBytes = live === null ? null : peakSince(t.memory, now - PEAK_WINDOW_MS, live.memUsageBytes);
-    return { usageBytes, limit, snapshot: oomSnapshot(this.#stackHolders(t, usageBytes, now)) };
+    const table = t.processes !== null && now - t.processes.ts <= SNAPSHOT_MAX_AGE_MS ? t.processes : null;
+    return {
+      usageBytes,
+      limit,
+      snapshot: oomSnapshot(this.#stackHolders(t, usageBytes, now)),
+      holder: table?.processes[0] ?? null,
+    };
   }
 
   /** Who held the memory of the container's stack; the container itself with its peak. */
@@ -317,6 +375,7 @@ export class AlertEngine {
       etaSeconds: notice.etaSeconds ?? null,
       key: t.key,
       ...(notice.snapshot === undefined ? {} : { snapshot: notice.snapshot }),
+      ...(notice.process === undefined ? {} : { process: notice.process }),
     });
   }
 
@@ -338,6 +397,7 @@ export class AlertEngine {
       etaSeconds: f.etaSeconds,
       key: f.key,
       ...(f.snapshot === undefined ? {} : { snapshot: f.snapshot }),
+      ...(f.process === undefined ? {} : { process: f.process }),
       ...(muted ? { muted: true } : {}),
     };
     this.log.add(alert);

@@ -3,7 +3,7 @@
  * condition there. A rule added to the table gets its condition in every track, is reported by
  * `active()` while it holds, and ends with the container's run if it judged that run's samples.
  */
-import type { Role, Sample } from '../model.ts';
+import type { ProcessTable, Role, Sample } from '../model.ts';
 import type { Lifecycle } from './events.ts';
 import { type KillState, newKillState } from './kills.ts';
 import { effectiveLimit } from './limit.ts';
@@ -56,6 +56,8 @@ export interface Track {
   /** The latest sample with a memory reading, and when it arrived. */
   live: Sample | null;
   liveAt: number;
+  /** The latest list of its processes, where a collector reads them. */
+  processes: ProcessTable | null;
   lifecycle: Lifecycle | null;
   readonly restarts: number[];
   eventRestartsSinceSample: number;
@@ -80,6 +82,7 @@ export function newTrack(key: string, host: string, id: string, now: number): Tr
     lastSeen: now,
     live: null,
     liveAt: -Infinity,
+    processes: null,
     lifecycle: null,
     restarts: [],
     eventRestartsSinceSample: 0,

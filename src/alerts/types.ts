@@ -13,6 +13,8 @@ export const ALERT_RULES = [
   'stack-memory',
   'cpu-threshold',
   'oom-killed',
+  'killed',
+  'log-signature',
   'restart-loop',
   'unhealthy',
   'host-down',
@@ -27,6 +29,14 @@ export interface SnapshotEntry {
   readonly name: string;
   readonly role: Role;
   readonly memUsageBytes: number;
+}
+
+/** The process inside a container that held the most, or that the OOM killer took. */
+export interface HeldProcess {
+  /** "plugin langgenius/openai", "gunicorn worker", "celery worker", else its program. */
+  readonly label: string;
+  readonly pid: number;
+  readonly rssBytes: number;
 }
 
 export interface Alert {
@@ -48,6 +58,8 @@ export interface Alert {
   /** The history key of the container (Sample.key), `host/stack` for a stack, the host for a host. */
   readonly key?: string;
   readonly snapshot?: readonly SnapshotEntry[];
+  /** oom-killed and killed: the process that held the most, or the one killed. */
+  readonly process?: HeldProcess;
   /** Logged but not to be notified: muted container, mute-all or quiet hours. */
   readonly muted?: boolean;
 }

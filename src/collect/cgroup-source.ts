@@ -6,6 +6,7 @@ import type { Endpoint } from '../docker/endpoint.ts';
 import type { Clock } from '../util/clock.ts';
 import { usageWithoutCache } from '../stats/memory.ts';
 import { KernelFile, openOptional } from './cgroup/files.ts';
+import { isDying, parseKernelCounters, parseVmstatOomKills } from './cgroup/oom-counters.ts';
 import {
   parseBlkioV1,
   parseFlatKeyed,
@@ -39,6 +40,13 @@ interface ContainerFiles {
   readonly pids: KernelFile | null;
   readonly blkio: readonly KernelFile[];
   readonly netDev: KernelFile | null;
+  /** v1 `memory.oom_control`, v2 `memory.events`; v1's `memory.failcnt`. */
+  readonly oomEvents: KernelFile | null;
+  readonly failcnt: KernelFile | null;
+  /** The main process's status: whether it is dying when the kill count rises. */
+  readonly status: KernelFile | null;
+  /** The kill count last handed on. */
+  lastOomKills: number | null;
 }
 
 function sameInode(a: string, b: string): boolean {
@@ -68,6 +76,7 @@ function openFiles(procRoot: string, meta: ContainerMeta, mounts: readonly Cgrou
     // A --network host container sees our interfaces; the engine reports no networks for it.
     const hostNetwork = sameInode(`${procRoot}/${meta.pid}/ns/net`, `${procRoot}/self/ns/net`);
     const netDev = hostNetwork ? null : optional(`${procRoot}/${meta.pid}/net/dev`);
+    const status = optional(`${procRoot}/${meta.pid}/status`);
     if (dirs.version === 1) {
       // As containerd does: the throttle file always, plus the CFQ one on kernels that have it.
       const blkio =
@@ -89,6 +98,10 @@ function openFiles(procRoot: string, meta: ContainerMeta, mounts: readonly Cgrou
         pids: dirs.pids === null ? null : optional(`${dirs.pids}/pids.current`),
         blkio,
         netDev,
+        oomEvents: optional(`${dirs.memory}/memory.oom_control`),
+        failcnt: optional(`${dirs.memory}/memory.failcnt`),
+        status,
+        lastOomKills: null,
       };
     }
     const ioStat = optional(`${dirs.unified}/io.stat`);
@@ -102,6 +115,10 @@ function openFiles(procRoot: string, meta: ContainerMeta, mounts: readonly Cgrou
       pids: optional(`${dirs.unified}/pids.current`),
       blkio: ioStat === null ? [] : [ioStat],
       netDev,
+      oomEvents: optional(`${dirs.unified}/memory.events`),
+      failcnt: null,
+      status,
+      lastOomKills: null,
     };
   } catch (error) {
     for (const file of opened) file.close();
@@ -110,7 +127,17 @@ function openFiles(procRoot: string, meta: ContainerMeta, mounts: readonly Cgrou
 }
 
 function closeFiles(files: ContainerFiles): void {
-  const all = [files.memoryUsage, files.memoryStat, files.memoryLimit, files.cpu, files.pids, files.netDev];
+  const all = [
+    files.memoryUsage,
+    files.memoryStat,
+    files.memoryLimit,
+    files.cpu,
+    files.pids,
+    files.netDev,
+    files.oomEvents,
+    files.failcnt,
+    files.status,
+  ];
   for (const file of [...all, ...files.blkio]) file?.close();
 }
 
@@ -171,6 +198,20 @@ function readContainer(
   };
 }
 
+/**
+ * The cgroup's kill counters, handed on only while the main process lives: a count that rose as
+ * the main process itself was killed is the container's death, which its die event tells.
+ */
+function withKernelCounters(files: ContainerFiles, reading: Reading): Reading {
+  if (files.oomEvents === null) return reading;
+  const counters = parseKernelCounters(files.version, files.oomEvents.read(), files.failcnt?.read() ?? null);
+  if (counters === null) return reading;
+  const rose = files.lastOomKills !== null && counters.oomKills > files.lastOomKills;
+  if (rose && (files.status === null || isDying(files.status.read()))) return reading;
+  files.lastOomKills = counters.oomKills;
+  return { ...reading, kernel: counters };
+}
+
 function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
@@ -188,6 +229,7 @@ export function createCgroupSource(options: CgroupSourceOptions): StatsSource {
   /** Containers whose files could not be opened, by the pid that failed: not retried until it changes. */
   const unopenable = new Map<string, number>();
   let procStat: KernelFile | null = null;
+  let vmstat: KernelFile | null = null;
   let mounts: CgroupMount[] | null = null;
 
   const closeOne = (id: string): void => {
@@ -249,7 +291,7 @@ export function createCgroupSource(options: CgroupSourceOptions): StatsSource {
         }
         try {
           const reading = readContainer(files, now, systemCpu, onlineCpus, options.memTotalBytes);
-          results.set(meta.id, { ok: true, reading, previous: null });
+          results.set(meta.id, { ok: true, reading: withKernelCounters(files, reading), previous: null });
         } catch {
           // The process is gone or the cgroup torn down; the die event will follow, the API may still know.
           closeOne(meta.id);
@@ -259,6 +301,14 @@ export function createCgroupSource(options: CgroupSourceOptions): StatsSource {
       if (elsewhere.length > 0)
         for (const [id, result] of await askFallback(elsewhere)) results.set(id, result);
       return results;
+    },
+    hostOomKills() {
+      try {
+        vmstat ??= new KernelFile(`${procRoot}/vmstat`);
+        return parseVmstatOomKills(vmstat.read());
+      } catch {
+        return null;
+      }
     },
     setInterval(ms) {
       fallback.setInterval(ms);
@@ -272,6 +322,8 @@ export function createCgroupSource(options: CgroupSourceOptions): StatsSource {
       unopenable.clear();
       procStat?.close();
       procStat = null;
+      vmstat?.close();
+      vmstat = null;
       fallback.close();
     },
   };

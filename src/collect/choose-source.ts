@@ -4,7 +4,10 @@ import type { Endpoint } from '../docker/endpoint.ts';
 import type { Clock } from '../util/clock.ts';
 import { createApiSource } from './api-source.ts';
 import { cgroupUnavailableReason, createCgroupSource } from './cgroup-source.ts';
+import { createProcReader } from './proc-reader.ts';
+import type { ProcessReader } from './process-reading.ts';
 import type { StatsSource } from './source.ts';
+import { createTopReader } from './top-reader.ts';
 
 export interface SourceChoiceInput {
   readonly choice: 'auto' | 'cgroup' | 'api';
@@ -22,7 +25,11 @@ export interface SourceChoiceInput {
  * engine milliseconds of CPU per sample. Use the files whenever this process can see the
  * engine's containers (a local Linux engine), the API otherwise.
  */
-export function chooseSource(input: SourceChoiceInput): { source: StatsSource; reason: string } {
+export function chooseSource(input: SourceChoiceInput): {
+  source: StatsSource;
+  reason: string;
+  processes: ProcessReader;
+} {
   const api = (): StatsSource =>
     createApiSource({
       client: input.client,
@@ -31,8 +38,11 @@ export function chooseSource(input: SourceChoiceInput): { source: StatsSource; r
       requestTimeoutMs: input.requestTimeoutMs,
       concurrency: 8,
     });
+  // Processes come from where the numbers do: /proc beside the cgroup files, else the engine's top.
+  const top = (): ProcessReader =>
+    createTopReader({ client: input.client, requestTimeoutMs: input.requestTimeoutMs });
   if (input.choice === 'api')
-    return { source: api(), reason: 'reading stats from the engine API (--source api)' };
+    return { source: api(), reason: 'reading stats from the engine API (--source api)', processes: top() };
   const unavailable = cgroupUnavailableReason(input.endpoint, input.engine, input.containers);
   if (unavailable === null) {
     return {
@@ -42,13 +52,15 @@ export function chooseSource(input: SourceChoiceInput): { source: StatsSource; r
         fallback: api(),
       }),
       reason: 'reading stats from the kernel cgroup files, without asking the engine',
+      processes: createProcReader(),
     };
   }
   if (input.choice === 'cgroup') {
     return {
       source: api(),
       reason: `cgroup files cannot be used (${unavailable}); reading the engine API instead`,
+      processes: top(),
     };
   }
-  return { source: api(), reason: `reading stats from the engine API (${unavailable})` };
+  return { source: api(), reason: `reading stats from the engine API (${unavailable})`, processes: top() };
 }

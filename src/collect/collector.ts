@@ -1,4 +1,12 @@
-import type { ContainerEvent, ContainerMeta, HostState, Reading, Round, Sample } from '../model.ts';
+import type {
+  ContainerEvent,
+  ContainerMeta,
+  HostState,
+  ProcessTable,
+  Reading,
+  Round,
+  Sample,
+} from '../model.ts';
 import { CONTAINER_EVENT_ACTIONS, isOneOf } from '../model.ts';
 import type { EngineClient, EngineInfo, Subscription } from '../docker/client.ts';
 import { parseEvent, type EngineEvent } from '../docker/events.ts';
@@ -10,6 +18,8 @@ import { classifyFailure, retryDelay, type FailureState } from '../docker/failur
 import type { Clock } from '../util/clock.ts';
 import { mapLimit } from '../util/limit.ts';
 import { Inventory } from './inventory.ts';
+import type { ProcessReader } from './process-reading.ts';
+import { ProcessWatch } from './process-watch.ts';
 import type { SourceResult, StatsSource } from './source.ts';
 
 export type Mode = 'fast' | 'tray';
@@ -19,11 +29,16 @@ export interface CollectorListeners {
   round?(round: Round): void;
   host?(state: HostState): void;
   event?(event: ContainerEvent): void;
+  /** Who held the memory: from /proc before each round, through the engine's top as its answers come. */
+  processes?(tables: readonly ProcessTable[]): void;
 }
 
 export interface SourceFactory {
   /** Picks the cheapest source that works for this engine and says why. */
-  (engine: EngineInfo, inventory: readonly ContainerMeta[]): { source: StatsSource; reason: string };
+  (
+    engine: EngineInfo,
+    inventory: readonly ContainerMeta[],
+  ): { source: StatsSource; reason: string; processes?: ProcessReader };
 }
 
 export interface CollectorOptions {
@@ -66,6 +81,7 @@ export class Collector {
   private running = false;
   private generation = 0;
   private source: StatsSource | null = null;
+  private processWatch: ProcessWatch | null = null;
   private events: Subscription | null = null;
   private engine: EngineInfo | null = null;
   private tickTimer: unknown = null;
@@ -112,6 +128,16 @@ export class Collector {
 
   intervalMs(): number {
     return this.mode === 'fast' ? this.options.intervals.fastMs : this.options.intervals.trayMs;
+  }
+
+  /**
+   * The processes of a container the page shows, and a reason to keep reading them through the
+   * engine's top endpoint for a while; null when they cannot be read.
+   */
+  async processes(id: string): Promise<ProcessTable | null> {
+    const meta = this.inventory.get(id);
+    if (meta === undefined || this.processWatch === null) return null;
+    return this.processWatch.tableOf(meta, this.options.clock.now());
   }
 
   /** Fast while someone looks at charts, cheap while only the tray shows. */
@@ -180,6 +206,8 @@ export class Collector {
     this.events = null;
     this.source?.close();
     this.source = null;
+    this.processWatch?.close();
+    this.processWatch = null;
   }
 
   private signal(): AbortSignal {
@@ -217,6 +245,10 @@ export class Collector {
       const chosen = this.options.createSource(engine, this.inventory.all());
       this.source = chosen.source;
       this.source.setInterval(this.intervalMs());
+      this.processWatch =
+        chosen.processes === undefined
+          ? null
+          : new ProcessWatch(chosen.processes, this.options.host, (tables) => this.emit('processes', tables));
       this.attempt = 0;
       this.failedAs = null;
       this.setState(
@@ -298,6 +330,9 @@ export class Collector {
     const started = clock.now();
     try {
       const containers = this.containers();
+      // The host's count before the containers': a kill inside a container that the host has
+      // counted is then in that container's count too (see src/alerts/host-oom.ts).
+      const hostOomKills = source.hostOomKills?.() ?? null;
       const results = await source.read(containers);
       if (generation !== this.generation) return;
       let fresh = 0;
@@ -311,6 +346,8 @@ export class Collector {
         if (result !== undefined && this.absorb(meta.id, result)) fresh++;
         return this.sampleOf(meta, result, started);
       });
+      await this.processWatch?.afterRound(present, samples, started);
+      if (generation !== this.generation) return;
       this.emit('round', {
         host: this.options.host,
         ts: started,
@@ -318,6 +355,7 @@ export class Collector {
         fresh,
         running,
         durationMs: clock.now() - started,
+        ...(hostOomKills === null ? {} : { hostOomKills }),
       });
     } finally {
       this.ticking = false;
@@ -344,6 +382,7 @@ export class Collector {
     const track = this.tracks.get(meta.id);
     const live = meta.state === 'running' && result?.ok !== false;
     const u = live ? (track?.usage ?? null) : null;
+    const kernel = u === null ? undefined : track?.previous?.kernel;
     const memTotal = this.engine?.memTotalBytes ?? 0;
     const ownLimit = meta.memLimitBytes > 0 && (memTotal === 0 || meta.memLimitBytes < memTotal);
     return {
@@ -373,6 +412,7 @@ export class Collector {
       restartCount: meta.restartCount,
       oomKilled: meta.oomKilled,
       exitCode: meta.state === 'running' ? null : meta.exitCode,
+      ...(kernel === undefined ? {} : { kernel }),
       key: historyKey(this.options.host, meta),
     };
   }
@@ -382,6 +422,7 @@ export class Collector {
       if (!this.inventory.has(id)) {
         this.tracks.delete(id);
         this.source?.forget(id);
+        this.processWatch?.forget(id);
       }
     }
   }

@@ -9,6 +9,8 @@ export interface StatsSource {
   readonly kind: 'cgroup' | 'api';
   /** The latest reading of each running container; a container missing from the map had none yet. */
   read(containers: readonly ContainerMeta[]): Promise<Map<string, SourceResult>>;
+  /** The host's OOM kill count (/proc/vmstat), read before the containers; absent where it cannot be read. */
+  hostOomKills?(): number | null;
   /** The collector's interval changed (tray ↔ window): a source may change strategy. */
   setInterval(ms: number): void;
   forget(id: string): void;

@@ -17,6 +17,8 @@ export interface EngineClient {
   listContainerIds(signal: AbortSignal): Promise<string[]>;
   inspect(id: string, signal: AbortSignal): Promise<unknown>;
   statsOnce(id: string, signal: AbortSignal): Promise<unknown>;
+  /** The engine runs `ps <psArgs>` for the container's processes: `{ Titles, Processes }`. */
+  top(id: string, psArgs: string, signal: AbortSignal): Promise<unknown>;
   /** Newline-delimited JSON stream; each line goes to onLine, bounded in length. */
   statsStream(id: string, handlers: StreamHandlers): Subscription;
   /** Live container events from the moment the engine has answered `opened`; no replay of older ones. */
@@ -285,6 +287,20 @@ export function createEngineClient(
         abortSignal: signal,
         options: { stream: false, 'one-shot': true },
         statusCodes: { 200: true, 404: 'no such container', 500: 'server error' },
+      });
+    },
+    top(id, psArgs, signal) {
+      return dial({
+        path: `/containers/${encodeURIComponent(id)}/top?`,
+        method: 'GET',
+        abortSignal: signal,
+        options: { ps_args: psArgs },
+        statusCodes: {
+          200: true,
+          404: 'no such container',
+          409: 'container is not running',
+          500: 'server error',
+        },
       });
     },
     statsStream(id, handlers) {

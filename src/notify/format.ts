@@ -40,6 +40,10 @@ function headline(alert: Alert): string {
       return critical ? 'CPU critical' : 'CPU high';
     case 'oom-killed':
       return 'OOM-killed';
+    case 'killed':
+      return 'Killed';
+    case 'log-signature':
+      return 'Log';
     case 'restart-loop':
       return 'Restart loop';
     case 'unhealthy':
@@ -69,8 +73,16 @@ function bodyFor(alert: Alert): string {
   // The engine's message goes on to list the holders by full name; roles say it in fewer characters.
   const end = message.indexOf('. ');
   const what = end === -1 ? message : message.slice(0, end);
-  const held = `. Held: ${heldBy(snapshot)}`;
+  const held = `${heldInside(alert)}. Held: ${heldBy(snapshot)}`;
   return clip(what, BODY_MAX - held.length) + held;
+}
+
+/** ". docker-plugin_daemon-1: plugin langgenius/openai held 1.9 GiB": who inside the container held the most. */
+function heldInside(alert: Alert): string {
+  const p = alert.process;
+  return p === undefined
+    ? ''
+    : `. ${clip(alert.name, 40)}: ${clip(p.label, 40)} held ${formatBytes(p.rssBytes)}`;
 }
 
 /** "api 1.2 GiB, worker 900 MiB, db 300 MiB": by role where that names one container, else by name. */

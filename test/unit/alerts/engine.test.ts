@@ -331,15 +331,45 @@ describe('oom-killed', () => {
     assert.deepEqual(h.event(API, 'die', { exitCode: 0 }), []);
   });
 
-  it('an exit 137 that someone asked for (docker stop, kill, rm -f) is not an OOM', () => {
+  it('an exit 137 that someone asked for (docker kill, stop) is "killed (signal 9)", a warning, never an OOM', () => {
     const h = new Harness();
     stack(h);
     assert.deepEqual(h.event(WORKER, 'kill'), []);
-    assert.deepEqual(h.event(WORKER, 'die', { exitCode: 137 }), []);
-    assert.deepEqual(h.event(API, 'die', { exitCode: 137, oomKilled: false }), [], 'inspect denied it');
+    assert.deepEqual(
+      h.event(WORKER, 'die', { exitCode: 137, oomKilled: false }),
+      [],
+      'a rm -f would show its destroy',
+    );
+    const alerts = h.at(2).round(h.sample(API, 600 * MiB));
+    assert.deepEqual(rules(alerts), ['killed:warning']);
+    assert.match(
+      item(alerts, 0).message,
+      /^docker-worker-1 was killed \(signal 9\), not by its own limit: the engine sent it SIGKILL \(docker kill, or docker stop past its grace period\)\. It had reached 1\.9 GiB of its 2\.0 GiB limit/,
+    );
     const a = item(h.event(WEB, 'die', { exitCode: 137, oomKilled: true }), 0);
     assert.equal(a.rule, 'oom-killed');
     assert.match(a.message, /ran out of memory/);
+  });
+
+  it('a docker rm -f (kill, die 137, destroy) is no news', () => {
+    const h = new Harness();
+    stack(h);
+    h.at(1).event(WORKER, 'kill');
+    assert.deepEqual(h.event(WORKER, 'die', { exitCode: 137 }), []);
+    assert.deepEqual(h.event(WORKER, 'destroy'), []);
+    assert.deepEqual(h.at(10).round(h.sample(API, 600 * MiB)), []);
+  });
+
+  it('exit 137 without OOMKilled over the API: not by its own limit, and what the API cannot say', () => {
+    const h = new Harness();
+    stack(h);
+    const alerts = h.at(1).event(API, 'die', { exitCode: 137, oomKilled: false });
+    assert.deepEqual(rules(alerts), ['oom-killed:critical']);
+    assert.match(
+      item(alerts, 0).message,
+      /^docker-api-1 was killed \(signal 9\), not by its own limit: most likely the host's or the VM's OOM killer, which the engine's API does not report\. It had reached 600 MiB of the host's 7\.7 GiB/,
+    );
+    assert.doesNotMatch(item(alerts, 0).message, /ran out of memory/);
   });
 
   it('outside a stack the message names the container alone, and the snapshot holds it', () => {
@@ -406,8 +436,8 @@ describe('a process OOM-killed inside a container that keeps running', () => {
     assert.equal(a.ts, T0 + 16_000, 'the first round 10 s after the oom');
     assert.equal(
       a.message,
-      'a process in docker-worker-1 was killed by the OOM killer; the container is still running. ' +
-        'It had reached 1.6 GiB of its 2.0 GiB limit. ' +
+      'a process in docker-worker-1 was killed by the OOM killer; the container is still running ' +
+        "(the engine's API does not say which process). It had reached 1.6 GiB of its 2.0 GiB limit. " +
         'docker held 2.2 GiB: docker-worker-1 1.6 GiB, docker-api-1 600 MiB, docker-web-1 80 MiB',
     );
     assert.equal(a.severity, 'critical');

@@ -73,6 +73,22 @@ const EXAMPLES: Readonly<Record<AlertRule, Alert>> = {
       { name: 'docker-redis-1', role: 'redis', memUsageBytes: 20 * MiB },
     ],
   }),
+  killed: alert({
+    rule: 'killed',
+    severity: 'warning',
+    message:
+      'docker-worker-1 was killed (signal 9), not by its own limit: the engine sent it SIGKILL ' +
+      '(docker kill, or docker stop past its grace period)',
+  }),
+  'log-signature': alert({
+    rule: 'log-signature',
+    severity: 'critical',
+    name: 'docker-api-1',
+    role: 'api',
+    message:
+      'gunicorn killed a worker (SIGKILL, perhaps out of memory) in docker-api-1: ' +
+      '"[2024-07-24 06:33:41 +0000] [1] [ERROR] Worker (pid:35) was sent SIGKILL! Perhaps out of memory?"',
+  }),
   'restart-loop': alert({
     rule: 'restart-loop',
     severity: 'critical',
@@ -114,6 +130,8 @@ const TITLES: Readonly<Record<AlertRule, string>> = {
   'stack-memory': 'Dify memory high: docker',
   'cpu-threshold': 'CPU high: docker-api-1 (api)',
   'oom-killed': 'OOM-killed: docker-worker-1 (worker)',
+  killed: 'Killed: docker-worker-1 (worker)',
+  'log-signature': 'Log: docker-api-1 (api)',
   'restart-loop': 'Restart loop: docker-worker-1 (worker)',
   unhealthy: 'Unhealthy: docker-worker-1 (worker)',
   'host-down': 'Docker host down: local',
