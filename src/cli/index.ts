@@ -7,6 +7,8 @@ import type { SourceChoice } from '../collect/connect.ts';
 import { composeMonitor, type ComposeOptions } from '../service/compose.ts';
 import type { MonitorService } from '../service/monitor.ts';
 import { registerHostsCommand } from './hosts.ts';
+import { SORT_KEYS, type SortKey } from './table.ts';
+import { processOutput } from './terminal.ts';
 import { runWatch } from './watch.ts';
 import { dataLocations, defaultAlertLogPath, defaultSettingsPath } from '../settings/paths.ts';
 import { relocateData } from '../settings/relocate.ts';
@@ -121,6 +123,12 @@ program
       .default('auto'),
   )
   .option('--timeout <duration>', 'give up on an engine request after this long', duration, 5000)
+  .addOption(
+    new Option('--sort <key>', "order of each stack's containers: role (as a request flows), cpu, mem, name")
+      .choices(SORT_KEYS)
+      .default('role'),
+  )
+  .option('--no-trunc', 'show every column and whole names, even if lines wrap')
   .action(
     async (opts: {
       host: string[];
@@ -128,6 +136,8 @@ program
       all: boolean;
       json: boolean;
       once: boolean;
+      sort: SortKey;
+      trunc: boolean;
       alertLog: string;
       notify: boolean;
       source: SourceChoice;
@@ -144,12 +154,8 @@ program
       process.exitCode = await runWatch(
         service,
         hosts,
-        { json: opts.json, once: opts.once },
-        {
-          write: (text) => process.stdout.write(text),
-          error: (text) => process.stderr.write(text),
-          interactive: process.stdout.isTTY === true,
-        },
+        { json: opts.json, once: opts.once, sort: opts.sort, noTrunc: !opts.trunc },
+        processOutput(),
       );
       stop();
     },

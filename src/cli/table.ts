@@ -1,11 +1,40 @@
-import Table from 'cli-table3';
-import { ROLES, type HostState, type Sample } from '../model.ts';
-import type { Round } from '../model.ts';
 import type { Alert } from '../alerts/types.ts';
-import { findingFor, reasonWords, type Verdict } from '../alerts/verdict.ts';
+import { findingFor, reasonWords, type Verdict, type VerdictLevel } from '../alerts/verdict.ts';
+import { ROLES, type HostState, type Round, type Sample } from '../model.ts';
 import { binarySize, decimalSize } from '../stats/units.ts';
+import { cutEnd, layoutTextTable, type TextColumn } from '../util/text-table.ts';
 
-const COLUMNS = 10;
+export const SORT_KEYS = ['role', 'cpu', 'mem', 'name'] as const;
+export type SortKey = (typeof SORT_KEYS)[number];
+
+export interface TableView {
+  readonly sort: SortKey;
+  /** The terminal's columns, or null to print every column in full (a pipe, `--no-trunc`). */
+  readonly width: number | null;
+  /** Warning rows yellow, critical red; the STATUS words say the same without colour. */
+  readonly color: boolean;
+}
+
+/** `docker stats`' columns and ours; on a narrow terminal BLOCK I/O goes first, then NET I/O … */
+const COLUMNS = [
+  { title: 'NAME', drop: 0, cut: { at: 'middle', minWidth: 10 } },
+  { title: 'ROLE', drop: 2 },
+  { title: 'CPU %', drop: 0 },
+  { title: 'MEM USAGE / LIMIT', drop: 0 },
+  { title: 'MEM %', drop: 0 },
+  { title: 'NET I/O', drop: 4 },
+  { title: 'BLOCK I/O', drop: 5 },
+  { title: 'PIDS', drop: 3 },
+  { title: 'STATE', drop: 1, cut: { at: 'end', minWidth: 7 } },
+  { title: 'STATUS', drop: 0, cut: { at: 'end', minWidth: 8 } },
+] as const satisfies readonly TextColumn[];
+
+const COLOR: Readonly<Record<VerdictLevel, string>> = { warning: '\x1b[33m', critical: '\x1b[31m' };
+const RESET = '\x1b[0m';
+
+type Item =
+  | { readonly kind: 'text'; readonly text: string; readonly level: VerdictLevel | null }
+  | { readonly kind: 'row'; readonly cells: readonly string[]; readonly level: VerdictLevel | null };
 
 function percent(value: number | null): string {
   return value === null ? '--' : `${value.toFixed(2)}%`;
@@ -30,82 +59,107 @@ function state(sample: Sample): string {
   return parts.join(', ');
 }
 
-/** What the alert engine holds against the container now: the same words the tray and the page use. */
-function status(verdict: Verdict, sample: Sample): string {
-  const finding = findingFor(verdict, sample.key);
+/** What the alert engine holds against a container, stack or host now: the tray's and the page's words. */
+function status(verdict: Verdict, key: string): { words: string; level: VerdictLevel | null } {
+  const finding = findingFor(verdict, key);
   const first = finding?.reasons[0];
-  if (finding === undefined || first === undefined) return 'OK';
-  return `${finding.level.toUpperCase()}: ${reasonWords(first.rule, first.level)}`;
+  if (finding === undefined || first === undefined) return { words: 'OK', level: null };
+  return {
+    words: `${finding.level.toUpperCase()}: ${reasonWords(first.rule, first.level)}`,
+    level: finding.level,
+  };
 }
 
-function byRoleThenName(a: Sample, b: Sample): number {
-  return ROLES.indexOf(a.role) - ROLES.indexOf(b.role) || a.name.localeCompare(b.name);
+const byName = (a: Sample, b: Sample): number => a.name.localeCompare(b.name);
+/** Unknown figures last, whatever the order. */
+const descending = (a: number | null, b: number | null): number => (b ?? -1) - (a ?? -1);
+
+const ORDER: Readonly<Record<SortKey, (a: Sample, b: Sample) => number>> = {
+  role: (a, b) => ROLES.indexOf(a.role) - ROLES.indexOf(b.role) || byName(a, b),
+  cpu: (a, b) => descending(a.cpuPercent, b.cpuPercent) || byName(a, b),
+  mem: (a, b) => descending(a.memUsageBytes, b.memUsageBytes) || byName(a, b),
+  name: byName,
+};
+
+function row(sample: Sample, verdict: Verdict): Item {
+  const { words, level } = status(verdict, sample.key);
+  const cells = [
+    sample.name,
+    sample.role,
+    percent(sample.cpuPercent),
+    memory(sample),
+    percent(sample.memPercent),
+    pair(sample.netRxBytes, sample.netTxBytes, decimalSize),
+    pair(sample.blockReadBytes, sample.blockWriteBytes, decimalSize),
+    sample.pids === null ? '--' : String(sample.pids),
+    state(sample),
+    words,
+  ];
+  return { kind: 'row', cells, level };
 }
 
-/** The live table: one block per host and stack, rows ordered by role as a Dify request flows. */
+/** One heading line per host and stack, then one line per container in the chosen order. */
+function roundItems(round: Round, verdict: Verdict, sort: SortKey): Item[] {
+  if (round.samples.length === 0)
+    return [
+      {
+        kind: 'text',
+        text: `${round.host}: no containers (a Dify stack appears here once it starts)`,
+        level: null,
+      },
+    ];
+  const groups = new Map<string | null, Sample[]>();
+  for (const sample of round.samples) groups.set(sample.stack, [...(groups.get(sample.stack) ?? []), sample]);
+  const named = [...groups].sort(([a], [b]) => (a === null ? 1 : b === null ? -1 : a.localeCompare(b)));
+  return named.flatMap(([stack, samples]) => {
+    const heading = stack === null ? 'other containers' : `stack ${stack}`;
+    const held = stack === null ? { words: 'OK', level: null } : status(verdict, `${round.host}/${stack}`);
+    const text = `${round.host} · ${heading}${held.level === null ? '' : ` · ${held.words}`}`;
+    return [
+      { kind: 'text', text, level: held.level } as const,
+      ...[...samples].sort(ORDER[sort]).map((s) => row(s, verdict)),
+    ];
+  });
+}
+
+function alertLine(alert: Alert): Item {
+  const time = new Date(alert.ts).toLocaleTimeString();
+  const text = `${time} ${alert.severity.toUpperCase()}${alert.muted ? ' (muted)' : ''} ${alert.message}`;
+  return { kind: 'text', text, level: alert.severity === 'info' ? null : alert.severity };
+}
+
+/**
+ * The live table as lines, none wider than `view.width`: hosts that are not up, the column
+ * heads, each stack's heading and containers, then the latest alerts.
+ */
 export function renderTable(
   rounds: readonly Round[],
   states: readonly HostState[],
   verdict: Verdict,
-  alerts: readonly Alert[] = [],
-): string {
-  const table = new Table({
-    head: [
-      'NAME',
-      'ROLE',
-      'CPU %',
-      'MEM USAGE / LIMIT',
-      'MEM %',
-      'NET I/O',
-      'BLOCK I/O',
-      'PIDS',
-      'STATE',
-      'STATUS',
-    ],
-    style: { head: [], border: [] },
-  });
-  for (const hostState of states) {
-    if (hostState.state !== 'up') {
-      table.push([
-        { colSpan: COLUMNS, content: `${hostState.host}: ${hostState.state} - ${hostState.message}` },
-      ]);
-    }
-  }
-  for (const round of rounds) {
-    if (round.samples.length === 0) {
-      table.push([
-        {
-          colSpan: COLUMNS,
-          content: `${round.host}: no containers (a Dify stack appears here once it starts)`,
-        },
-      ]);
-    }
-    const groups = new Map<string, Sample[]>();
-    for (const sample of round.samples) {
-      const group = sample.stack === null ? 'other containers' : `stack ${sample.stack}`;
-      groups.set(group, [...(groups.get(group) ?? []), sample]);
-    }
-    for (const [group, samples] of [...groups].sort(([a], [b]) => a.localeCompare(b))) {
-      table.push([{ colSpan: COLUMNS, content: `${round.host} · ${group}` }]);
-      for (const s of samples.sort(byRoleThenName)) {
-        table.push([
-          s.name,
-          s.role,
-          percent(s.cpuPercent),
-          memory(s),
-          percent(s.memPercent),
-          pair(s.netRxBytes, s.netTxBytes, decimalSize),
-          pair(s.blockReadBytes, s.blockWriteBytes, decimalSize),
-          s.pids === null ? '--' : String(s.pids),
-          state(s),
-          status(verdict, s),
-        ]);
-      }
-    }
-  }
-  const lines = alerts.map(
-    (a) =>
-      `${new Date(a.ts).toLocaleTimeString()} ${a.severity.toUpperCase()}${a.muted ? ' (muted)' : ''} ${a.message}`,
-  );
-  return [table.toString(), ...lines].join('\n');
+  alerts: readonly Alert[],
+  view: TableView,
+): string[] {
+  const items: Item[] = [
+    ...states
+      .filter((s) => s.state !== 'up')
+      .map((s): Item => {
+        const text = `${s.host}: ${s.state} - ${s.message}`;
+        return { kind: 'text', text, level: status(verdict, s.host).level };
+      }),
+    ...rounds.flatMap((round) => roundItems(round, verdict, view.sort)),
+    ...alerts.map(alertLine),
+  ];
+  const rows = items.flatMap((item) => (item.kind === 'row' ? [item.cells] : []));
+  const table = layoutTextTable(COLUMNS, rows, view.width);
+  let next = 0;
+  const paint = (text: string, level: VerdictLevel | null): string =>
+    view.color && level !== null ? `${COLOR[level]}${text}${RESET}` : text;
+  return [
+    table.header,
+    ...items.map((item) =>
+      item.kind === 'row'
+        ? paint(table.rows[next++] ?? '', item.level)
+        : paint(view.width === null ? item.text : cutEnd(item.text, view.width), item.level),
+    ),
+  ];
 }

@@ -2,18 +2,28 @@ import type { Verdict } from '../alerts/verdict.ts';
 import type { Alert } from '../alerts/types.ts';
 import type { HostState, Round, Sample } from '../model.ts';
 import type { MonitorService } from '../service/monitor.ts';
-import { renderTable } from './table.ts';
+import { inPlaceFrame, type TerminalSize } from '../util/terminal-frame.ts';
+import { renderTable, type SortKey } from './table.ts';
 
 export interface WatchOutput {
   write(text: string): void;
   error(text: string): void;
   /** True when stdout is a terminal, so the live table may redraw in place. */
   readonly interactive: boolean;
+  /** Whether warning and critical rows may be coloured (a terminal, and no NO_COLOR). */
+  readonly color: boolean;
+  /** The terminal's size now; null when stdout is not one. */
+  size(): TerminalSize | null;
+  /** Calls `listener` when the terminal is resized; returns the way to stop. */
+  onResize(listener: () => void): () => void;
 }
 
 export interface WatchOptions {
   readonly json: boolean;
   readonly once: boolean;
+  readonly sort: SortKey;
+  /** Every column and every name in full, even if lines wrap. */
+  readonly noTrunc: boolean;
 }
 
 /** Alerts listed under the live table. */
@@ -74,10 +84,17 @@ export function runWatch(
       finish(failed > 0 ? 2 : 0);
     };
 
+    /** In place on a terminal while watching; otherwise each table whole, then a blank line. */
+    const live = out.interactive && !options.once;
     const redraw = (): void => {
       if (options.json) return;
-      const table = renderTable([...latest.values()], [...states.values()], verdict, recentAlerts);
-      out.write(out.interactive ? `\x1b[H\x1b[2J${table}\n` : `${table}\n\n`);
+      const size = out.size();
+      const lines = renderTable([...latest.values()], [...states.values()], verdict, recentAlerts, {
+        sort: options.sort,
+        width: options.noTrunc ? null : (size?.columns ?? null),
+        color: out.color,
+      });
+      out.write(live && size !== null ? inPlaceFrame(lines, size) : `${lines.join('\n')}\n\n`);
     };
 
     const onHost = (state: HostState): void => {
@@ -147,6 +164,9 @@ export function runWatch(
       }),
       // A terminal that shows the table is someone looking: the fast rate.
       service.addViewer(),
+      out.onResize(() => {
+        if (live && latest.size > 0) redraw();
+      }),
     );
     for (const state of service.current().hosts) if (state.state !== 'connecting') onHost(state);
   });
