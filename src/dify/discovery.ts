@@ -15,14 +15,22 @@ export interface Discovery {
 }
 
 /**
+ * The label that keeps a container out of every stack. Dify Monitor's image carries it, so that a
+ * monitor added to Dify's compose project (docker/compose.monitor.yaml) never reports itself as a
+ * Dify service; anyone may put it on a sidecar of their own.
+ */
+const EXCLUDE_LABEL = 'dify-monitor.exclude';
+
+/**
  * A stack is a Compose project with at least one `langgenius/dify-*` image; all of that
- * project's containers belong to it, whatever their images. Everything else is `other`.
+ * project's containers belong to it, whatever their images, except those labelled
+ * `dify-monitor.exclude=true`. Everything else is `other`.
  */
 export function discover(containers: readonly InspectedContainer[]): Discovery {
   const projects = new Map<string, { workingDir: string; members: InspectedContainer[]; dify: boolean }>();
   for (const container of containers) {
     const project = composeProject(container);
-    if (project === null) continue;
+    if (project === null || container.labels[EXCLUDE_LABEL] === 'true') continue;
     const entry = projects.get(project.name) ?? { workingDir: project.workingDir, members: [], dify: false };
     entry.members.push(container);
     entry.dify ||= isDifyImage(container.image);

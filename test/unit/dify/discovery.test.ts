@@ -48,6 +48,23 @@ describe('discover', () => {
     });
   });
 
+  it('leaves a container labelled dify-monitor.exclude=true (the monitor beside Dify) out of the stack', () => {
+    const found = discover([
+      container('a', 'langgenius/dify-api:1.10.1', compose('docker', 'api')),
+      container('m', 'dify-monitor:0.1.0', {
+        ...compose('docker', 'dify-monitor'),
+        'dify-monitor.exclude': 'true',
+      }),
+      container('n', 'sidecar:1', { ...compose('docker', 'sidecar'), 'dify-monitor.exclude': 'no' }),
+    ]);
+    assert.deepEqual(
+      found.stacks.map((s) => [s.name, s.containerIds]),
+      [['docker', ['a', 'n']]],
+    );
+    const monitor = found.containers.find((c) => c.id === 'm');
+    assert.deepEqual([monitor?.stack, monitor?.role], [null, 'other']);
+  });
+
   it('tells two Dify stacks on one host apart', () => {
     const found = discover([
       container('a', 'langgenius/dify-api:1.10.1', compose('docker', 'api')),
