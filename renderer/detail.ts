@@ -2,7 +2,7 @@
 import type { Alert, AlertRule } from '../src/alerts/types.ts';
 import type { DifyMonitorApi, HistoryResponse, HistoryWindow } from '../src/api.ts';
 import { HISTORY_WINDOWS } from '../src/api.ts';
-import type { ContainerEvent, Sample } from '../src/model.ts';
+import type { ContainerEvent, ProcessTable, Sample } from '../src/model.ts';
 import {
   createLiveChart,
   palette,
@@ -16,6 +16,7 @@ import {
 import { h } from './dom.ts';
 import { withGaps } from './gaps.ts';
 import { exportControls } from './export.ts';
+import { processSection, processTableOf } from './processes.ts';
 import { clockTime, duration, formatBytes, percent } from './format.ts';
 import type { State } from './state.ts';
 import { containerStatus, limitOf } from './status.ts';
@@ -26,6 +27,8 @@ const STEP_MS: Readonly<Record<HistoryWindow, number>> = { '5m': 0, '1h': 10_000
 const MARKER_RULES: ReadonlySet<AlertRule> = new Set(['oom-killed', 'restart-loop', 'unhealthy']);
 /** How long after a signal an exit 137 is still its sender's, as the alert engine holds it. */
 const SIGNALLED_MS = 30_000;
+/** The processes table is asked for again after this long (the monitor decides what a read costs). */
+const PROCESSES_EVERY_MS = 5_000;
 
 export interface Marker {
   readonly ts: number;
@@ -129,6 +132,9 @@ export class DetailView {
   #cpu: LiveChart | null = null;
   #head: HTMLElement;
   #caption: HTMLElement;
+  #processBox: HTMLElement;
+  #processes: ProcessTable | null = null;
+  #processesAskedAt = -Infinity;
   #generation = 0;
 
   constructor(api: DifyMonitorApi, state: State, key: string) {
@@ -137,6 +143,7 @@ export class DetailView {
     this.#key = key;
     this.#head = h('div', { class: 'detail-head' });
     this.#caption = h('p', { class: 'lines', 'data-lines': '' });
+    this.#processBox = h('div', { 'data-processes': '' });
     const windows = h('div', { class: 'windows', role: 'group', 'aria-label': 'Time window' });
     for (const w of Object.keys(HISTORY_WINDOWS) as HistoryWindow[]) {
       const button = h('button', { type: 'button', 'data-window': w, 'aria-pressed': w === this.#window }, w);
@@ -169,6 +176,7 @@ export class DetailView {
         h('h3', {}, 'CPU (100 % = one core)'),
         h('div', { class: 'canvas-box' }, cpuCanvas),
       ),
+      h('section', { class: 'processes' }, h('h3', {}, 'Who holds the memory'), this.#processBox),
     );
     const colors = palette();
     this.#memory = createLiveChart(memCanvas, { label: 'Memory', yFormat: formatBytes, colors });
@@ -192,6 +200,23 @@ export class DetailView {
     } catch {
       // Keep what is drawn; the live stream fills in.
     }
+    this.refresh();
+    void this.#loadProcesses(Date.now());
+  }
+
+  async #loadProcesses(now: number): Promise<void> {
+    if (now - this.#processesAskedAt < PROCESSES_EVERY_MS) return;
+    this.#processesAskedAt = now;
+    const generation = this.#generation;
+    let table: ProcessTable | null = null;
+    try {
+      table = processTableOf(await this.#api.invoke('monitor:processes', { key: this.#key }));
+    } catch {
+      // Shown as unreadable; the next round asks again.
+    }
+    if (generation !== this.#generation) return;
+    this.#processes = table;
+    this.#processBox.replaceChildren(...processSection(table));
     this.refresh();
   }
 
@@ -223,6 +248,7 @@ export class DetailView {
     add(this.#memory, sample.memUsageBytes);
     add(this.#cpu, sample.cpuPercent);
     this.refresh();
+    void this.#loadProcesses(now);
   }
 
   /** Redraws lines and axes from the current settings, alerts and events. */
@@ -307,6 +333,17 @@ export class DetailView {
         captions.push(`Predicted to reach the limit around ${clockTime(reach)}.`);
       }
       this.#setY(this.#memory, fit ? limit.bytes * 1.05 : undefined);
+    }
+    const largest = this.#processes?.processes[0];
+    if (largest !== undefined) {
+      const words = `largest process: ${largest.label} · ${formatBytes(largest.rssBytes)}`;
+      Object.assign(
+        memLines,
+        hline(colors.background, 'process', largest.rssBytes, colors.predicted, words, [1, 3], 'start'),
+      );
+      captions.push(
+        `The largest process, ${largest.label} (pid ${largest.pid}), holds ${formatBytes(largest.rssBytes)}.`,
+      );
     }
     this.#caption.textContent = captions.join(' ');
     setAnnotations(this.#memory, memLines);

@@ -13,6 +13,7 @@ import {
   type ContainerEvent,
   type HostFailureState,
   type HostState,
+  type ProcessTable,
   type Round,
   type Sample,
 } from './model.ts';
@@ -100,6 +101,11 @@ export interface HostList {
 export interface InvokeChannels {
   'monitor:snapshot': { request: null; response: Snapshot };
   'monitor:history': { request: HistoryRequest; response: HistoryResponse };
+  /**
+   * Who holds a container's memory, largest first; null where its processes cannot be read.
+   * Asking keeps them read for a while where that costs the engine (its top endpoint).
+   */
+  'monitor:processes': { request: { readonly key: string }; response: ProcessTable | null };
   /** The window was shown or hidden: the collectors switch between the fast and the tray rate. */
   'monitor:visible': { request: { readonly visible: boolean }; response: null };
   'settings:set': { request: SettingsPatch; response: SettingsResult };
@@ -218,6 +224,10 @@ function hostTestRequest(request: unknown): Checked<HostTestRequest> {
 const REQUEST_CHECKS: RequestChecks = {
   'monitor:snapshot': noPayload,
   'monitor:history': historyRequest,
+  'monitor:processes': (request) =>
+    isRecord(request) && typeof request['key'] === 'string' && KEY.test(request['key'])
+      ? valid({ key: request['key'] })
+      : invalid('expects { key } of a container'),
   'monitor:visible': (request) =>
     isRecord(request) && typeof request['visible'] === 'boolean'
       ? valid({ visible: request['visible'] })

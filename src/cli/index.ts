@@ -7,6 +7,7 @@ import type { SourceChoice } from '../collect/connect.ts';
 import { composeMonitor, type ComposeOptions } from '../service/compose.ts';
 import type { MonitorService } from '../service/monitor.ts';
 import { registerHostsCommand } from './hosts.ts';
+import { registerTopCommand } from './top.ts';
 import { SORT_KEYS, type SortKey } from './table.ts';
 import { processOutput } from './terminal.ts';
 import { runWatch } from './watch.ts';
@@ -284,6 +285,7 @@ program
   );
 
 registerHostsCommand(program);
+registerTopCommand(program);
 
 // A reader that closes the pipe early (`| head`) is not an error.
 process.stdout.on('error', (error: NodeJS.ErrnoException) => {

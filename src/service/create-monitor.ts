@@ -15,7 +15,7 @@ import type { Round } from '../model.ts';
 import { HistoryStore } from '../history/store.ts';
 import { hostsFromPage, hostView, settingsForPage } from './page-hosts.ts';
 import { fileReferencesChanged } from '../hosts/saved.ts';
-import type { HostState, Sample } from '../model.ts';
+import type { HostState, ProcessTable, Sample } from '../model.ts';
 import type { Notifier } from '../notify/notifier.ts';
 import { applySettingsPatch, type Settings, type SettingsPatch } from '../settings/schema.ts';
 import type { SettingsStore } from '../settings/store.ts';
@@ -124,6 +124,7 @@ class Monitor implements MonitorService {
         const now = options.clock.now();
         return this.#history.range(r.key, r.metric, now - HISTORY_WINDOWS[r.window], now);
       },
+      'monitor:processes': (r) => this.#processes(r.key),
       'monitor:visible': (r) => {
         this.#viewers.setWindowVisible(r.visible);
         return null;
@@ -279,6 +280,14 @@ class Monitor implements MonitorService {
     this.#verdict = next;
     this.#verdictText = text;
     this.#events.emit('monitor:verdict', next);
+  }
+
+  /** The processes of the container a page shows, from the collector of its host. */
+  async #processes(key: string): Promise<ProcessTable | null> {
+    const sample = this.#samples().find((s) => s.key === key);
+    if (sample === undefined) return null;
+    const source = [...this.#sources.keys()].find((s) => s.state.host === sample.host);
+    return (await source?.processes?.(sample.id)) ?? null;
   }
 
   #samples(): Sample[] {

@@ -1,5 +1,5 @@
 import type { CollectorListeners, Mode } from '../collect/collector.ts';
-import type { HostState } from '../model.ts';
+import type { HostState, ProcessTable } from '../model.ts';
 
 /** The part of a Collector the service drives; tests hand in fakes with the same shape. */
 export interface MonitorSource {
@@ -10,4 +10,6 @@ export interface MonitorSource {
   /** Stops for good, connections and all: the host was removed from settings. */
   close?(): void;
   readonly state: HostState;
+  /** A container's processes, where the collector can read them. */
+  processes?(id: string): Promise<ProcessTable | null>;
 }
