@@ -97,9 +97,15 @@ describe('the systemd unit', () => {
       assert.ok(address !== null, printed);
       assert.equal(address[2], join(state, 'token'));
       const token = readFileSync(join(state, 'token'), 'utf8').trim();
-      const metrics = await fetch(`${address[1]}metrics`, { headers: { Authorization: `Bearer ${token}` } });
-      assert.equal(metrics.status, 200);
-      assert.match(await metrics.text(), /dify_monitor_host_up\{host="local"\} 1/);
+      // The engine connects just after the server listens.
+      let metrics = '';
+      for (let i = 0; i < 40 && !metrics.includes('dify_monitor_host_up{host="local"} 1'); i++) {
+        const answer = await fetch(`${address[1]}metrics`, { headers: { Authorization: `Bearer ${token}` } });
+        assert.equal(answer.status, 200);
+        metrics = await answer.text();
+        await new Promise((r) => setTimeout(r, 250));
+      }
+      assert.match(metrics, /dify_monitor_host_up\{host="local"\} 1/);
     } finally {
       child.kill('SIGTERM');
     }
