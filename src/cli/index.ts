@@ -7,6 +7,8 @@ import type { SourceChoice } from '../collect/connect.ts';
 import { composeMonitor, type ComposeOptions } from '../service/compose.ts';
 import type { MonitorService } from '../service/monitor.ts';
 import { registerHostsCommand } from './hosts.ts';
+import { registerChannelsCommand } from './channels.ts';
+import { checkWebhookUrl } from '../delivery/channel-config.ts';
 import { registerTopCommand } from './top.ts';
 import { SORT_KEYS, type SortKey } from './table.ts';
 import { processOutput } from './terminal.ts';
@@ -15,6 +17,7 @@ import { dataLocations, defaultAlertLogPath, defaultSettingsPath } from '../sett
 import { relocateData } from '../settings/relocate.ts';
 import { openSettingsFile } from '../settings/store.ts';
 import { fileURLToPath } from 'node:url';
+import { dirname } from 'node:path';
 
 const warn = (text: string): boolean => process.stderr.write(`${text}\n`);
 
@@ -34,6 +37,28 @@ function collect(value: string, previous: string[]): string[] {
   return [...previous, value];
 }
 
+/** Checked at the start: a mistyped --webhook would otherwise fail at every alert. */
+function webhookUrl(value: string, previous: string[]): string[] {
+  const problem = checkWebhookUrl(value);
+  if (problem !== null) throw new InvalidArgumentError(problem);
+  return [...previous, value];
+}
+
+const WEBHOOK_HELP =
+  'also send alerts to this URL as JSON (docs/webhook.md), one message per incident; repeat for several';
+
+/** Alerts to the saved channels and the --webhook ones, through the outbox beside the settings file. */
+function delivery(
+  flags: { settings: string; webhook: string[] },
+  dashboardUrl?: string,
+): ComposeOptions['delivery'] {
+  return {
+    dir: dirname(flags.settings),
+    webhooks: flags.webhook,
+    ...(dashboardUrl === undefined ? {} : { dashboardUrl }),
+  };
+}
+
 interface ShellFlags {
   readonly settings: string;
   readonly alertLog: string;
@@ -49,7 +74,7 @@ interface ShellFlags {
  */
 async function compose(
   flags: ShellFlags,
-  extra: Pick<ComposeOptions, 'intervalMs' | 'notifier'>,
+  extra: Pick<ComposeOptions, 'intervalMs' | 'notifier' | 'delivery'>,
 ): Promise<{ service: MonitorService; hosts: readonly string[] } | null> {
   const opened = openSettingsFile(flags.settings, Date.now());
   if (opened.notice !== undefined) warn(opened.notice);
@@ -115,6 +140,7 @@ program
   .option('--once', 'print one complete round (CPU needs two readings) and exit', false)
   .option('--alert-log <file>', 'where alerts are kept across runs', defaultAlertLogPath())
   .option('--notify', 'show alerts as desktop notifications (notify-send on Linux)', false)
+  .option('--webhook <url>', WEBHOOK_HELP, webhookUrl, [])
   .addOption(
     new Option(
       '--source <source>',
@@ -137,6 +163,7 @@ program
       all: boolean;
       json: boolean;
       once: boolean;
+      webhook: string[];
       sort: SortKey;
       trunc: boolean;
       alertLog: string;
@@ -148,6 +175,7 @@ program
       const composed = await compose(opts, {
         ...(opts.interval === undefined ? {} : { intervalMs: opts.interval }),
         ...(opts.notify ? { notifier: await desktopNotifier() } : {}),
+        ...(opts.once ? {} : { delivery: delivery(opts) }),
       });
       if (composed === null) return;
       const { service, hosts } = composed;
@@ -183,6 +211,11 @@ program
   .option('--settings <file>', 'where settings are kept', defaultSettingsPath())
   .option('--alert-log <file>', 'where alerts are kept across runs', defaultAlertLogPath())
   .option('--notify', 'also show alerts as desktop notifications on this machine', false)
+  .option('--webhook <url>', WEBHOOK_HELP, webhookUrl, [])
+  .option(
+    '--public-url <url>',
+    'the dashboard’s address as a phone reaches it, linked from every alert message',
+  )
   .addOption(
     new Option('--source <source>', 'where numbers come from (see watch --help)')
       .choices(['auto', 'cgroup', 'api'])
@@ -207,6 +240,8 @@ program
       timeout: number;
       metrics: boolean;
       tokenFile?: string;
+      webhook: string[];
+      publicUrl?: string;
     }) => {
       // Loaded only here: the bridge is not `watch`'s to pay for.
       const { findRendererDir, startServe } = await import('../serve/run.ts');
@@ -221,7 +256,10 @@ program
         }
         token = read.token;
       }
-      const composed = await compose(opts, opts.notify ? { notifier: await desktopNotifier() } : {});
+      const composed = await compose(opts, {
+        ...(opts.notify ? { notifier: await desktopNotifier() } : {}),
+        delivery: delivery(opts, opts.publicUrl),
+      });
       if (composed === null) return;
       // Bundled, the renderer sits beside dist/cli.js; run from source, it is in dist/renderer.
       const rendererDir =
@@ -285,6 +323,7 @@ program
   );
 
 registerHostsCommand(program);
+registerChannelsCommand(program);
 registerTopCommand(program);
 
 // A reader that closes the pipe early (`| head`) is not an error.

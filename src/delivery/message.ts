@@ -4,6 +4,7 @@
  * and whether it is still firing. Vendor formats are made from this at send time, so a signature
  * is fresh and no secret is ever written to the outbox.
  */
+import { randomUUID } from 'node:crypto';
 import type { Alert, AlertRule, Severity } from '../alerts/types.ts';
 import type { Role } from '../model.ts';
 import type { ChannelSeverity } from '../settings/schema.ts';
@@ -31,7 +32,7 @@ export interface OutgoingMessage {
   /** Unique: a receiver that got it twice (we never heard its answer) can tell. */
   readonly id: string;
   readonly channel: string;
-  /** Per channel, rising by one: the order messages were meant to arrive in. */
+  /** Per channel, rising by one: the order messages were meant to arrive in; 0 for a test message. */
   readonly seq: number;
   readonly incident: string;
   readonly status: MessageStatus;
@@ -61,5 +62,29 @@ export function alertLine(alert: Alert): AlertLine {
     valueBytes: alert.valueBytes,
     limitBytes: alert.limitBytes,
     etaSeconds: alert.etaSeconds,
+  };
+}
+
+/** What `channels test` sends: no alerts, a sequence number of 0, so a receiver can tell it from an incident. */
+export function testMessage(
+  channel: string,
+  host: string,
+  now: number,
+  dashboardUrl: string | null,
+): OutgoingMessage {
+  return {
+    id: randomUUID(),
+    channel,
+    seq: 0,
+    incident: `test-${now}`,
+    status: 'test',
+    severity: 'warning',
+    host,
+    stack: null,
+    startedAt: now,
+    endedAt: null,
+    createdAt: now,
+    alerts: [],
+    dashboardUrl,
   };
 }

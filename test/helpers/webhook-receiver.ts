@@ -21,6 +21,8 @@ export interface WebhookReceiver {
   readonly accepted: Record<string, unknown>[];
   /** Every request's body, whatever the answer. */
   readonly requests: Record<string, unknown>[];
+  /** Every request's path and query, in the same order. */
+  readonly paths: string[];
   /** Bodies that did not match the schema. */
   readonly invalid: unknown[];
   /** Answers for the next requests, in order; then `behaviour`. */
@@ -88,6 +90,7 @@ export async function startWebhookReceiver(behaviour: Behaviour = { status: 200 
     },
     accepted: [],
     requests: [],
+    paths: [],
     invalid: [],
     next: [],
     behaviour,
@@ -108,6 +111,7 @@ export async function startWebhookReceiver(behaviour: Behaviour = { status: 200 
       }
       if (!validate(body)) receiver.invalid.push(body);
       receiver.requests.push(body);
+      receiver.paths.push(req.url ?? '');
       const answer = receiver.next.shift() ?? receiver.behaviour;
       if (answer === 'hang') return;
       if (answer === 'drip') return drip(res);

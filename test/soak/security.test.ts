@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { networkInterfaces } from 'node:os';
 import { join } from 'node:path';
@@ -8,12 +8,13 @@ import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
 import { createCollectors } from '../../src/collect/connect.ts';
 import { createMonitorService } from '../../src/service/create-monitor.ts';
-import { DEFAULT_SETTINGS } from '../../src/settings/schema.ts';
+import { DEFAULT_CHANNELS, DEFAULT_SETTINGS, type ChannelSetting } from '../../src/settings/schema.ts';
 import { memorySettingsStore } from '../../src/settings/store.ts';
 import { systemClock } from '../../src/util/clock.ts';
 import { CLI, runCli } from '../helpers/cli.ts';
 import { wireWindow } from '../unit/main/ipc-window.ts';
 import { startServe, type ServeProcess } from '../helpers/serve-process.ts';
+import { startWebhookReceiver, type WebhookReceiver } from '../helpers/webhook-receiver.ts';
 import { inspectBody, startFakeDaemon, statsBody, type FakeDaemon } from '../helpers/fake-daemon.ts';
 
 /*
@@ -25,6 +26,77 @@ import { inspectBody, startFakeDaemon, statsBody, type FakeDaemon } from '../hel
 
 const run = promisify(execFile);
 const PLANTED = ['planted-secret-key-6f1d', 'planted-db-password-93ab', 'planted-openai-key-sk-77c2'];
+
+/** Every kind of channel secret: the tokens inside webhook URLs, signing secrets, the ntfy token, the SMTP password. */
+const CHANNEL_SECRETS = {
+  webhookUrlToken: 'planted-webhook-url-token-1c9d',
+  webhookSecret: 'planted-webhook-hmac-secret-5b2e',
+  slackToken: 'planted-slack-token-8e41',
+  dingtalkToken: 'planted-dingtalk-token-4a7e',
+  dingtalkSecret: 'SECplanted-dingtalk-secret-0f3b',
+  feishuHook: 'planted-feishu-hook-6d2a',
+  feishuSecret: 'planted-feishu-secret-93c0',
+  wecomKey: 'planted-wecom-key-27f5',
+  ntfyTopic: 'planted-ntfy-topic-b81d',
+  ntfyToken: 'tk_plantedntfytoken51aa',
+  smtpPassword: 'planted-smtp-password-e6a4',
+  flagToken: 'planted-flag-webhook-token-d3c8',
+};
+
+/**
+ * One channel of every kind, all pointed at a receiver that answers 500, so that every secret is
+ * used, every delivery fails and is retried, and the failures are told on stderr: the paths a
+ * secret could leak by. The e-mail channel's server refuses connections.
+ */
+function plantChannels(dir: string, base: string): void {
+  const c = CHANNEL_SECRETS;
+  const secrets: Record<string, Record<string, string>> = {
+    hook: { url: `${base}/hooks/${c.webhookUrlToken}`, secret: c.webhookSecret },
+    slack: { url: `${base}/services/T0/B0/${c.slackToken}` },
+    ding: { url: `${base}/robot/send?access_token=${c.dingtalkToken}`, secret: c.dingtalkSecret },
+    feishu: { url: `${base}/open-apis/bot/v2/hook/${c.feishuHook}`, secret: c.feishuSecret },
+    wecom: { url: `${base}/cgi-bin/webhook/send?key=${c.wecomKey}` },
+    ntfy: { url: `${base}/${c.ntfyTopic}`, token: c.ntfyToken },
+    mail: { password: c.smtpPassword },
+  };
+  const kinds = {
+    hook: 'webhook',
+    slack: 'slack',
+    ding: 'dingtalk',
+    feishu: 'feishu',
+    wecom: 'wecom',
+    ntfy: 'ntfy',
+    mail: 'email',
+  } as const;
+  const list: ChannelSetting[] = Object.entries(kinds).map(([name, kind]) => ({
+    name,
+    kind,
+    enabled: true,
+    target: 'shown as channels add would mask it',
+    minSeverity: 'warning',
+    stacks: [],
+    rules: [],
+    ...(kind === 'email'
+      ? {
+          smtp: {
+            host: '127.0.0.1',
+            port: 1,
+            security: 'starttls' as const,
+            user: 'alerts',
+            from: 'm@example.com',
+            to: ['o@example.com'],
+          },
+        }
+      : {}),
+  }));
+  writeFileSync(join(dir, 'channel-secrets.json'), JSON.stringify({ version: 1, channels: secrets }), {
+    mode: 0o600,
+  });
+  writeFileSync(
+    join(dir, 'settings.json'),
+    JSON.stringify({ ...DEFAULT_SETTINGS, channels: { ...DEFAULT_CHANNELS, list, groupWaitMs: 0 } }),
+  );
+}
 
 function call(
   url: string,
@@ -57,6 +129,7 @@ function lanAddress(): string {
 describe('secrets and the network', { timeout: 90_000 }, () => {
   let daemon: FakeDaemon;
   let serve: ServeProcess;
+  let receiver: WebhookReceiver;
 
   before(async () => {
     daemon = await startFakeDaemon({
@@ -82,7 +155,11 @@ describe('secrets and the network', { timeout: 90_000 }, () => {
         },
       },
     });
+    receiver = await startWebhookReceiver({ status: 500, body: 'internal error' });
+    plantChannels(daemon.dir, new URL(receiver.url).origin);
     serve = await startServe([
+      '--webhook',
+      `${new URL(receiver.url).origin}/flag?token=${CHANNEL_SECRETS.flagToken}`,
       '--bind',
       '0.0.0.0',
       '--all',
@@ -98,6 +175,7 @@ describe('secrets and the network', { timeout: 90_000 }, () => {
 
   after(async () => {
     await serve?.stop();
+    await receiver?.close();
     await daemon?.close();
   });
 
@@ -168,6 +246,25 @@ describe('secrets and the network', { timeout: 90_000 }, () => {
       exports[`export --format ${format} stdout`] = exported.stdout;
       exports[`export --format ${format} stderr`] = exported.stderr;
     }
+    // Every channel, the --webhook one included, has tried and failed by now, and said so.
+    const deadline = Date.now() + 20_000;
+    // ntfy's JSON goes to the server's root; every other channel posts to its own path.
+    const paths = ['/hooks/', '/services/', '/robot/send', '/open-apis/', '/cgi-bin/', '/flag'];
+    const tried = (): number =>
+      paths.filter((p) => receiver.paths.some((path) => path.startsWith(p))).length +
+      (receiver.paths.includes('/') ? 1 : 0);
+    while (tried() < 7) {
+      assert.ok(Date.now() < deadline, `every HTTP channel was tried (got ${receiver.paths.join(', ')})`);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+    const listed = await run(process.execPath, [
+      CLI,
+      'channels',
+      'list',
+      '--settings',
+      join(daemon.dir, 'settings.json'),
+    ]);
+    assert.match(listed.stdout, /ding/, 'the channels are listed');
     const outputs: Record<string, string> = {
       'watch --json stdout': watch.stdout,
       'watch stderr': watch.stderr,
@@ -178,9 +275,14 @@ describe('secrets and the network', { timeout: 90_000 }, () => {
       'serve stderr': serve.stderr(),
       'serve metrics': metrics.body,
       ...exports,
+      'channels list stdout': listed.stdout,
+      'channels list stderr': listed.stderr,
+      'settings file': readFileSync(join(daemon.dir, 'settings.json'), 'utf8'),
+      'outbox file': readFileSync(join(daemon.dir, 'outbox.json'), 'utf8'),
     };
     for (const [where, text] of Object.entries(outputs)) {
-      for (const secret of PLANTED) assert.ok(!text.includes(secret), `${secret} leaked into ${where}`);
+      for (const secret of [...PLANTED, ...Object.values(CHANNEL_SECRETS)])
+        assert.ok(!text.includes(secret), `${secret} leaked into ${where}`);
       if (where.startsWith('serve ') || where.startsWith('export '))
         assert.ok(!text.includes(token), `the serve token leaked into ${where}`);
     }

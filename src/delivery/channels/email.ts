@@ -6,7 +6,6 @@
  * https://nodemailer.com/smtp/
  */
 import { rootCertificates } from 'node:tls';
-import nodemailer from 'nodemailer';
 import type { ChannelSetting } from '../../settings/schema.ts';
 import { DELIVERED, type Attempt } from '../outcome.ts';
 import { plainText, render } from '../text.ts';
@@ -19,11 +18,13 @@ interface SmtpError {
   readonly response?: string;
 }
 
-function transportFor(
+/** Loaded at the first e-mail: a monitor without an e-mail channel does not carry nodemailer. */
+async function transportFor(
   smtp: NonNullable<ChannelSetting['smtp']>,
   password: string | undefined,
   ctx: DeliveryContext,
 ) {
+  const { default: nodemailer } = await import('nodemailer');
   return nodemailer.createTransport({
     host: smtp.host,
     port: smtp.port,
@@ -56,7 +57,7 @@ export const email: ChannelModule<'email'> = {
       const why = 'the channel has no SMTP settings; add it again with dify-monitor channels add';
       return { outcome: { kind: 'rejected', why }, answer: why };
     }
-    const transport = transportFor(smtp, secrets.password, ctx);
+    const transport = await transportFor(smtp, secrets.password, ctx);
     const r = render(message);
     let timer: ReturnType<typeof setTimeout> | undefined;
     const deadline = new Promise<never>((_resolve, reject) => {
