@@ -100,7 +100,9 @@ describe('the systemd unit', () => {
       // The engine connects just after the server listens.
       let metrics = '';
       for (let i = 0; i < 40 && !metrics.includes('dify_monitor_host_up{host="local"} 1'); i++) {
-        const answer = await fetch(`${address[1]}metrics`, { headers: { Authorization: `Bearer ${token}` } });
+        const answer: Response = await fetch(`${address[1]}metrics`, {
+          headers: { Authorization: `Bearer ${token}` },
+        });
         assert.equal(answer.status, 200);
         metrics = await answer.text();
         await new Promise((r) => setTimeout(r, 250));
