@@ -12,6 +12,7 @@ export const LAYERS = [
   ['util', 'model.ts'],
   ['auth', 'docker', 'stats'],
   ['dify'],
+  ['logs'],
   ['collect'],
   ['history'],
   ['alerts'],

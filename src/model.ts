@@ -100,6 +100,8 @@ export interface ContainerMeta {
   readonly service: string | null;
   readonly containerNumber: number | null;
   readonly role: Role;
+  /** Started with a TTY: its log stream is plain bytes, not stdout and stderr in 8-byte frames. */
+  readonly tty?: boolean;
 }
 
 /** One per container per interval: the `watch --json` line and the chart point. */
@@ -166,6 +168,35 @@ export interface ContainerProcess {
   readonly rssBytes: number;
   /** RSS change per second over the last few minutes of readings; null until two readings far enough apart. */
   readonly rssTrendBytesPerSec: number | null;
+}
+
+/** A line of a container's log that one of the signatures (or a user's pattern) knows. */
+export interface LogMatch {
+  readonly type: 'log';
+  readonly host: string;
+  readonly key: string;
+  readonly id: string;
+  readonly name: string;
+  /** When the engine logged the line, ms since epoch. */
+  readonly ts: number;
+  /** The line, clipped to a few hundred characters. */
+  readonly line: string;
+  readonly signature: LogSignatureRef;
+  /** The process the line names (`Worker (pid:35)`), when it names one. */
+  readonly pid: number | null;
+  /** What the line is about, a pid or a plugin: a line explains another about the same. */
+  readonly subject: string | null;
+}
+
+/** A signature as an alert needs it: what to call it and how it counts. */
+export interface LogSignatureRef {
+  readonly id: string;
+  readonly title: string;
+  readonly severity: 'warning' | 'critical';
+  /** The line tells of a process killed inside the container. */
+  readonly kill: boolean;
+  readonly explainedBy: string | null;
+  readonly burst: { readonly count: number; readonly windowMs: number } | null;
 }
 
 /** Who held a container's memory at one moment. */

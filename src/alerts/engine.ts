@@ -8,7 +8,7 @@
  * of its own (memory-threshold, memory-trend, cpu-threshold, unhealthy, restart-loop, kills,
  * stack-memory, host-down), and the per-container conditions are listed once, in `track.ts`.
  */
-import type { ContainerEvent, HostState, ProcessTable, Role, Sample } from '../model.ts';
+import type { ContainerEvent, HostState, LogMatch, ProcessTable, Role, Sample } from '../model.ts';
 import type { Clock } from '../util/clock.ts';
 import { cpuThreshold } from './cpu-threshold.ts';
 import { isUnhealthy, oomSnapshot } from './events.ts';
@@ -30,6 +30,7 @@ import {
   settleEnded,
 } from './kills.ts';
 import { effectiveLimit } from './limit.ts';
+import { expireHeld, onLogMatch, takeHeld } from './log-signature.ts';
 import { AlertLog } from './log.ts';
 import { memoryThreshold } from './memory-threshold.ts';
 import { memoryTrend } from './memory-trend.ts';
@@ -107,6 +108,19 @@ export class AlertEngine {
     }
     for (const t of this.#tracks.values()) if (t.host === host) this.#settle(out, now, t);
     this.#forgetGone(host, now);
+    return out;
+  }
+
+  /** A log line a signature knows. */
+  onLogMatch(match: LogMatch): Alert[] {
+    const now = this.#clock.now();
+    const out: Alert[] = [];
+    const t = this.#track(match.key, match.host, match.id, now);
+    if (t.name === t.key) t.name = match.name;
+    // The last kill told or counted: one the window folded into an earlier alert is still that kill.
+    const kills = { lastAt: Math.max(t.kills.raisedAt, t.kills.countedAt), pending: t.kills.held !== null };
+    const notice = onLogMatch(t.logs, match, t.name, kills, this.#settings.cooldownMs, now);
+    this.#notify(out, now, t, notice);
     return out;
   }
 
@@ -292,10 +306,13 @@ export class AlertEngine {
     this.#killed(out, now, t, kill);
   }
 
-  /** Kills held or waiting that time or a round has settled. */
+  /** Kills held or waiting, and kill lines of the log, that time or a round has settled. */
   #settle(out: Alert[], now: number, t: Track): void {
     this.#killed(out, now, t, expire(t.kills, now));
     this.#killed(out, now, t, settleEnded(t.kills, this.#hostCause(t.host), now));
+    const pending = t.kills.held !== null;
+    for (const notice of expireHeld(t.logs, t.name, pending, this.#settings.cooldownMs, now))
+      this.#notify(out, now, t, notice);
   }
 
   #hostCause(host: string): (engineTs: number, at: number) => HostKillCause | 'wait' {
@@ -304,7 +321,17 @@ export class AlertEngine {
 
   #killed(out: Alert[], now: number, t: Track, kill: Kill | null): void {
     if (kill === null) return;
-    this.#notify(out, now, t, killNotice(t.name, t.stack, kill));
+    const notice = killNotice(t.name, t.stack, kill);
+    // A log line that told of this kill is in this alert, not one of its own.
+    const line = takeHeld(t.logs);
+    this.#notify(
+      out,
+      now,
+      t,
+      line === null
+        ? notice
+        : { ...notice, message: `${notice.message}. Its log: "${line.text}"`, logLine: line },
+    );
     if (kill.kind !== 'process') endRun(t);
   }
 
@@ -376,6 +403,7 @@ export class AlertEngine {
       key: t.key,
       ...(notice.snapshot === undefined ? {} : { snapshot: notice.snapshot }),
       ...(notice.process === undefined ? {} : { process: notice.process }),
+      ...(notice.logLine === undefined ? {} : { logLine: notice.logLine }),
     });
   }
 
@@ -398,6 +426,7 @@ export class AlertEngine {
       key: f.key,
       ...(f.snapshot === undefined ? {} : { snapshot: f.snapshot }),
       ...(f.process === undefined ? {} : { process: f.process }),
+      ...(f.logLine === undefined ? {} : { logLine: f.logLine }),
       ...(muted ? { muted: true } : {}),
     };
     this.log.add(alert);

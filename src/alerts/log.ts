@@ -4,7 +4,14 @@
  * are still valid alerts, or an empty log, never an exception.
  */
 import { isOneOf, ROLES } from '../model.ts';
-import { ALERT_RULES, SEVERITIES, type Alert, type SnapshotEntry } from './types.ts';
+import {
+  ALERT_RULES,
+  SEVERITIES,
+  type Alert,
+  type HeldProcess,
+  type LogLine,
+  type SnapshotEntry,
+} from './types.ts';
 
 export const DEFAULT_LOG_CAPACITY = 500;
 const LOG_VERSION = 1;
@@ -39,6 +46,20 @@ function parseSnapshot(value: unknown): SnapshotEntry[] | null {
   return entries;
 }
 
+function parseProcess(value: unknown): HeldProcess | null {
+  if (!isRecord(value)) return null;
+  const { label, pid, rssBytes } = value;
+  if (typeof label !== 'string' || !Number.isInteger(pid) || typeof rssBytes !== 'number') return null;
+  return Number.isFinite(rssBytes) ? { label, pid: pid as number, rssBytes } : null;
+}
+
+function parseLogLine(value: unknown): LogLine | null {
+  if (!isRecord(value)) return null;
+  const { text, ts, signature } = value;
+  if (typeof text !== 'string' || typeof signature !== 'string') return null;
+  return typeof ts === 'number' && Number.isFinite(ts) ? { text, ts, signature } : null;
+}
+
 /** An alert as read from JSON (a log file, a `watch --json` line), or null when it is not one. */
 export function parseAlert(value: unknown): Alert | null {
   if (!isRecord(value) || value.type !== 'alert') return null;
@@ -62,7 +83,13 @@ export function parseAlert(value: unknown): Alert | null {
     limitBytes,
     etaSeconds,
   };
-  const extra: { key?: string; snapshot?: SnapshotEntry[]; muted?: boolean } = {};
+  const extra: {
+    key?: string;
+    snapshot?: SnapshotEntry[];
+    process?: HeldProcess;
+    logLine?: LogLine;
+    muted?: boolean;
+  } = {};
   if (value.key !== undefined) {
     if (typeof value.key !== 'string') return null;
     extra.key = value.key;
@@ -71,6 +98,16 @@ export function parseAlert(value: unknown): Alert | null {
     const snapshot = parseSnapshot(value.snapshot);
     if (snapshot === null) return null;
     extra.snapshot = snapshot;
+  }
+  if (value.process !== undefined) {
+    const process = parseProcess(value.process);
+    if (process === null) return null;
+    extra.process = process;
+  }
+  if (value.logLine !== undefined) {
+    const line = parseLogLine(value.logLine);
+    if (line === null) return null;
+    extra.logLine = line;
   }
   if (value.muted !== undefined) {
     if (typeof value.muted !== 'boolean') return null;

@@ -5,7 +5,7 @@
 import type { EffectiveLimit } from './limit.ts';
 import type { Decision } from './noise.ts';
 import type { Level } from './threshold.ts';
-import type { Alert, AlertRule, HeldProcess, Severity, SnapshotEntry } from './types.ts';
+import type { Alert, AlertRule, HeldProcess, LogLine, Severity, SnapshotEntry } from './types.ts';
 
 /** A container rule's words and figures; the container is the engine's to add. */
 export interface Notice {
@@ -17,6 +17,7 @@ export interface Notice {
   readonly etaSeconds?: number | null;
   readonly snapshot?: readonly SnapshotEntry[];
   readonly process?: HeldProcess;
+  readonly logLine?: LogLine;
 }
 
 /** Everything of an alert but when it was raised and whether it is muted. */

@@ -6,6 +6,7 @@
 import type { ProcessTable, Role, Sample } from '../model.ts';
 import type { Lifecycle } from './events.ts';
 import { type KillState, newKillState } from './kills.ts';
+import { type LogState, newLogState } from './log-signature.ts';
 import { effectiveLimit } from './limit.ts';
 import { type Condition, newCondition, reset } from './noise.ts';
 import { severityOf } from './notice.ts';
@@ -62,6 +63,7 @@ export interface Track {
   readonly restarts: number[];
   eventRestartsSinceSample: number;
   readonly kills: KillState;
+  readonly logs: LogState;
   readonly memory: Series;
   readonly cpu: Series;
   lastGrowth: Growth | null;
@@ -87,6 +89,7 @@ export function newTrack(key: string, host: string, id: string, now: number): Tr
     restarts: [],
     eventRestartsSinceSample: 0,
     kills: newKillState(),
+    logs: newLogState(),
     memory: new Series(MEMORY_POINTS),
     cpu: new Series(CPU_POINTS),
     lastGrowth: null,

@@ -39,6 +39,15 @@ export interface HeldProcess {
   readonly rssBytes: number;
 }
 
+/** The log line an alert was raised for, or that told of the kill it is about. */
+export interface LogLine {
+  readonly text: string;
+  /** When the engine logged it, ms since epoch. */
+  readonly ts: number;
+  /** The signature that knew it: `gunicorn-sigkill`, `user:<name>` for a pattern from settings. */
+  readonly signature: string;
+}
+
 export interface Alert {
   readonly type: 'alert';
   /** When the engine raised it, ms since epoch. */
@@ -60,6 +69,8 @@ export interface Alert {
   readonly snapshot?: readonly SnapshotEntry[];
   /** oom-killed and killed: the process that held the most, or the one killed. */
   readonly process?: HeldProcess;
+  /** log-signature, and a kill a log line told of too: the line. */
+  readonly logLine?: LogLine;
   /** Logged but not to be notified: muted container, mute-all or quiet hours. */
   readonly muted?: boolean;
 }

@@ -2,6 +2,7 @@ import type {
   ContainerEvent,
   ContainerMeta,
   HostState,
+  LogMatch,
   ProcessTable,
   Reading,
   Round,
@@ -17,6 +18,8 @@ import { cpuSeconds } from '../stats/cpu.ts';
 import { classifyFailure, retryDelay, type FailureState } from '../docker/failure.ts';
 import type { Clock } from '../util/clock.ts';
 import { mapLimit } from '../util/limit.ts';
+import { LogWatch } from '../logs/log-watch.ts';
+import type { UserPattern } from '../logs/matcher.ts';
 import { Inventory } from './inventory.ts';
 import type { ProcessReader } from './process-reading.ts';
 import { ProcessWatch } from './process-watch.ts';
@@ -31,6 +34,8 @@ export interface CollectorListeners {
   event?(event: ContainerEvent): void;
   /** Who held the memory: from /proc before each round, through the engine's top as its answers come. */
   processes?(tables: readonly ProcessTable[]): void;
+  /** A line of a container's log that a signature knows. */
+  log?(match: LogMatch): void;
 }
 
 export interface SourceFactory {
@@ -61,6 +66,8 @@ export interface CollectorOptions {
   readonly unreachableHint?: (cause: string) => string;
   /** Shown with every state of this host, e.g. that plain TCP is unauthenticated. */
   readonly warning?: string;
+  /** Follow the running containers' logs for the signatures of src/logs; on unless false. */
+  readonly followLogs?: boolean;
 }
 
 interface ContainerTrack {
@@ -82,6 +89,8 @@ export class Collector {
   private generation = 0;
   private source: StatsSource | null = null;
   private processWatch: ProcessWatch | null = null;
+  private logWatch: LogWatch | null = null;
+  private logPatterns: readonly UserPattern[] = [];
   private events: Subscription | null = null;
   private engine: EngineInfo | null = null;
   private tickTimer: unknown = null;
@@ -138,6 +147,12 @@ export class Collector {
     const meta = this.inventory.get(id);
     if (meta === undefined || this.processWatch === null) return null;
     return this.processWatch.tableOf(meta, this.options.clock.now());
+  }
+
+  /** The user's own log patterns from settings, beside the built-in signatures. */
+  setLogPatterns(patterns: readonly UserPattern[]): void {
+    this.logPatterns = patterns;
+    this.logWatch?.setPatterns(patterns);
   }
 
   /** Fast while someone looks at charts, cheap while only the tray shows. */
@@ -208,6 +223,8 @@ export class Collector {
     this.source = null;
     this.processWatch?.close();
     this.processWatch = null;
+    this.logWatch?.close();
+    this.logWatch = null;
   }
 
   private signal(): AbortSignal {
@@ -249,6 +266,15 @@ export class Collector {
         chosen.processes === undefined
           ? null
           : new ProcessWatch(chosen.processes, this.options.host, (tables) => this.emit('processes', tables));
+      if (this.options.followLogs !== false) {
+        this.logWatch = new LogWatch({
+          client,
+          host: this.options.host,
+          now: () => this.options.clock.now(),
+          emit: (match) => this.emit('log', match),
+        });
+        this.logWatch.setPatterns(this.logPatterns);
+      }
       this.attempt = 0;
       this.failedAs = null;
       this.setState(
@@ -357,6 +383,7 @@ export class Collector {
         durationMs: clock.now() - started,
         ...(hostOomKills === null ? {} : { hostOomKills }),
       });
+      this.logWatch?.follow(present);
     } finally {
       this.ticking = false;
     }

@@ -6,6 +6,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { KernelFile } from './cgroup/files.ts';
+import { isDying } from './cgroup/oom-counters.ts';
 import { parseMountinfo, parseProcCgroup, resolveCgroupDirs, type CgroupMount } from './cgroup/paths.ts';
 import type { ProcessReader, RawProcess } from './process-reading.ts';
 
@@ -28,6 +29,8 @@ export interface ProcStatus {
   readonly state: string;
   readonly ppid: number | null;
   readonly rssBytes: number | null;
+  /** A zombie, or SIGKILL pending. */
+  readonly ending: boolean;
 }
 
 /** The lines of `/proc/<pid>/status` we use: Name, State, PPid and VmRSS (absent for a zombie). */
@@ -44,6 +47,7 @@ export function parseProcStatus(text: string): ProcStatus {
     state: fields.get('State')?.charAt(0) ?? '?',
     ppid: Number.isInteger(ppid) ? ppid : null,
     rssBytes: rss === null ? null : Number(rss[1]) * KIB,
+    ending: isDying(text),
   };
 }
 
@@ -127,7 +131,7 @@ export function createProcReader(options: { readonly procRoot?: string } = {}): 
       return retry ? processOf(pid, false) : null;
     }
     const argv = entry.argv.length > 0 ? entry.argv : [status.name];
-    return { pid, ppid: status.ppid, argv, rssBytes: status.rssBytes, zombie: status.state === 'Z' };
+    return { pid, ppid: status.ppid, argv, rssBytes: status.rssBytes, ending: status.ending };
   };
 
   return {

@@ -88,7 +88,7 @@ export class ProcessHistory {
     const live = new Set<number>();
     for (const p of raw) {
       const tracked = this.#track(history, p, argvOf.get(p.ppid ?? -1) ?? null);
-      if (p.zombie) continue;
+      if (p.ending) continue;
       live.add(p.pid);
       if (p.rssBytes !== null) remember(tracked, p.rssBytes, ts);
       processes.push(viewOf(p.pid, p.ppid, tracked));

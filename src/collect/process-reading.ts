@@ -5,8 +5,11 @@ export interface RawProcess {
   readonly argv: readonly string[];
   /** Resident memory; null where the reader could not tell (a kernel thread, a Windows container). */
   readonly rssBytes: number | null;
-  /** Exited but not yet reaped: it holds no memory, and a kill it died of is being told. */
-  readonly zombie: boolean;
+  /**
+   * On its way out: a zombie, or SIGKILL pending (the OOM killer counts its kill before the victim
+   * has finished dying, which takes tens of ms for a large one). It is counted as gone.
+   */
+  readonly ending: boolean;
 }
 
 /** Where processes come from: this machine's /proc, or the engine's top endpoint. */

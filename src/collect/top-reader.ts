@@ -45,7 +45,7 @@ export function parseTop(json: unknown): RawProcess[] {
       ppid: integer(row[ppidAt]),
       argv: command.split(' ').filter((w) => w !== ''),
       rssBytes: rss === null ? null : rss * KIB,
-      zombie: command.endsWith('<defunct>'),
+      ending: command.endsWith('<defunct>'),
     });
   }
   return out;

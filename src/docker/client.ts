@@ -23,6 +23,12 @@ export interface EngineClient {
   statsStream(id: string, handlers: StreamHandlers): Subscription;
   /** Live container events from the moment the engine has answered `opened`; no replay of older ones. */
   events(handlers: StreamHandlers): Subscription;
+  /**
+   * A container's log from `sinceSeconds` on, followed, with the engine's timestamp on each line:
+   * raw bytes (multiplexed in 8-byte frames unless the container has a TTY), unbounded in length,
+   * for the caller to split as it can afford.
+   */
+  logs(id: string, sinceSeconds: number, handlers: ChunkHandlers): Subscription;
   /** Drops pooled connections (SSH sessions included), so a one-off command can exit. */
   close(): void;
 }
@@ -42,6 +48,12 @@ export interface EngineInfo {
 
 export interface StreamHandlers {
   onLine(line: string): void;
+  /** The stream ended or failed; `error` is null on a clean end. */
+  onEnd(error: Error | null): void;
+}
+
+export interface ChunkHandlers {
+  onData(chunk: Buffer): void;
   /** The stream ended or failed; `error` is null on a clean end. */
   onEnd(error: Error | null): void;
 }
@@ -172,7 +184,29 @@ export function createEngineClient(
     return fail((typeof message === 'string' ? message : text.slice(0, 200)).trim());
   };
 
+  /** Lines of a stream the engine accepted, each bounded: a longer one ends the stream. */
   const stream = (path: string, query: Record<string, unknown>, handlers: StreamHandlers): Subscription => {
+    let ended = false;
+    const end = (error: Error | null): void => {
+      if (ended) return;
+      ended = true;
+      handlers.onEnd(error);
+    };
+    const split = createLineSplitter(
+      MAX_LINE_BYTES,
+      (line) => {
+        if (!ended) handlers.onLine(line);
+      },
+      (bytes) => {
+        end(new Error(`the engine sent a line of more than ${bytes} bytes; a stats line is a few KiB`));
+        sub.close();
+      },
+    );
+    const sub = chunks(path, query, { onData: split, onEnd: end });
+    return sub;
+  };
+
+  const chunks = (path: string, query: Record<string, unknown>, handlers: ChunkHandlers): Subscription => {
     const abort = new AbortController();
     let ended = false;
     const end = (error: Error | null): void => {
@@ -195,12 +229,8 @@ export function createEngineClient(
           return;
         }
         abort.signal.addEventListener('abort', () => readable.destroy(), { once: true });
-        const split = createLineSplitter(MAX_LINE_BYTES, handlers.onLine, (bytes) => {
-          end(new Error(`the engine sent a line of more than ${bytes} bytes; a stats line is a few KiB`));
-          readable.destroy();
-        });
         readable.on('data', (chunk: Buffer) => {
-          if (!ended) split(chunk);
+          if (!ended) handlers.onData(chunk);
         });
         readable.on('error', (error) => end(error));
         readable.on('end', () => end(null));
@@ -308,6 +338,16 @@ export function createEngineClient(
     },
     events(handlers) {
       return stream('/events?', { filters: JSON.stringify(EVENT_FILTERS) }, handlers);
+    },
+    logs(id, sinceSeconds, handlers) {
+      const query = {
+        follow: true,
+        stdout: true,
+        stderr: true,
+        timestamps: true,
+        since: sinceSeconds.toFixed(3),
+      };
+      return chunks(`/containers/${encodeURIComponent(id)}/logs?`, query, handlers);
     },
     close() {
       if (ssh === null) agent.destroy();

@@ -88,6 +88,7 @@ export function fromInspect(raw: unknown): InspectedContainer | null {
     env,
     service: labels[`${COMPOSE}service`] ?? null,
     containerNumber: Number.isFinite(number) ? number : null,
+    tty: config['Tty'] === true,
   };
 }
 

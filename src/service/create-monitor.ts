@@ -211,6 +211,7 @@ class Monitor implements MonitorService {
   }
 
   #attach(source: MonitorSource): void {
+    source.setLogPatterns?.(this.#o.settings.get().logPatterns ?? []);
     this.#sources.set(
       source,
       source.on({
@@ -230,6 +231,7 @@ class Monitor implements MonitorService {
           this.#raised(this.#engine.onEvent(event));
         },
         processes: (tables) => this.#engine.onProcesses(tables),
+        log: (match) => this.#raised(this.#engine.onLogMatch(match)),
       }),
     );
   }
@@ -345,6 +347,7 @@ class Monitor implements MonitorService {
   #applied(before: Settings, next: Settings): Settings {
     this.#known = next;
     this.#engine.updateSettings(next.alerts);
+    for (const source of this.#sources.keys()) source.setLogPatterns?.(next.logPatterns ?? []);
     this.#saved?.follow(before.hosts, next.hosts);
     const shown = settingsForPage(next);
     this.#events.emit('settings:changed', shown);

@@ -10,6 +10,10 @@ export interface MonitorSource {
   /** Stops for good, connections and all: the host was removed from settings. */
   close?(): void;
   readonly state: HostState;
+  /** The user's own log patterns (settings' `logPatterns`), where the collector follows logs. */
+  setLogPatterns?(
+    patterns: readonly { name: string; pattern: string; severity: 'warning' | 'critical' }[],
+  ): void;
   /** A container's processes, where the collector can read them. */
   processes?(id: string): Promise<ProcessTable | null>;
 }

@@ -19,6 +19,16 @@ export interface Settings {
   readonly exporter?: ExporterSetting;
   /** Absent in files saved before alert channels existed: read it as DEFAULT_CHANNELS. */
   readonly channels?: ChannelsSetting;
+  /** The user's own log lines to alert on, beside Dify's known ones (src/logs/signatures.ts); none when absent. */
+  readonly logPatterns?: readonly LogPatternSetting[];
+}
+
+/** A line to alert on: a JavaScript regular expression, tried on the first 2,000 characters of each line. */
+export interface LogPatternSetting {
+  /** What the alert calls it: "payment provider refused". */
+  readonly name: string;
+  readonly pattern: string;
+  readonly severity: 'warning' | 'critical';
 }
 
 /** Where alerts can be sent besides the desktop; each kind is one module of src/delivery/channels/. */
@@ -292,6 +302,20 @@ export const SETTINGS_SCHEMA = {
         port: { type: 'integer', minimum: 1, maximum: 65535 },
       },
     },
+    logPatterns: {
+      type: 'array',
+      maxItems: 50,
+      items: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['name', 'pattern', 'severity'],
+        properties: {
+          name: { type: 'string', minLength: 1, maxLength: 100 },
+          pattern: { type: 'string', minLength: 1, maxLength: 500 },
+          severity: { enum: ['warning', 'critical'] },
+        },
+      },
+    },
     channels: {
       type: 'object',
       additionalProperties: false,
@@ -329,6 +353,16 @@ function describe(error: ErrorObject): FieldError {
   return { path, message: error.message ?? 'is not valid' };
 }
 
+/** Why a pattern is not a regular expression, or null when it is one. */
+function regexProblem(pattern: string): string | null {
+  try {
+    new RegExp(pattern);
+    return null;
+  } catch (error) {
+    return `is not a regular expression: ${(error as Error).message}`;
+  }
+}
+
 /** Rules that one field cannot express alone: a critical line under its warning line. */
 function crossFieldErrors(settings: Settings): FieldError[] {
   const errors: FieldError[] = [];
@@ -344,6 +378,10 @@ function crossFieldErrors(settings: Settings): FieldError[] {
   if (settings.intervals.trayMs < settings.intervals.fastMs) {
     errors.push({ path: '/intervals/trayMs', message: 'must not be shorter than the window interval' });
   }
+  (settings.logPatterns ?? []).forEach((p, i) => {
+    const problem = regexProblem(p.pattern);
+    if (problem !== null) errors.push({ path: `/logPatterns/${i}/pattern`, message: problem });
+  });
   const channels = settings.channels?.list ?? [];
   channels.forEach((c, i) => {
     if (channels.findIndex((other) => other.name === c.name) !== i)

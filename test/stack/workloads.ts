@@ -11,7 +11,9 @@ export type Workload =
   /** One core busy for `busySeconds`, then idle for `idleSeconds`, over and over (both default 1). */
   | { readonly kind: 'bursty'; readonly busySeconds?: number; readonly idleSeconds?: number }
   /** Grows by `mibPerSecond` until the memory limit the service must be given kills it. */
-  | { readonly kind: 'leak'; readonly mibPerSecond: number };
+  | { readonly kind: 'leak'; readonly mibPerSecond: number }
+  /** A shell script of the test's own (busybox sh): what a stand-in prints, and when. */
+  | { readonly kind: 'script'; readonly script: string };
 
 export const IDLE: Workload = { kind: 'idle' };
 
@@ -49,5 +51,7 @@ export function commandFor(workload: Workload): string[] {
     }
     case 'leak':
       return ['awk', '-v', `rate=${positive(workload.mibPerSecond, 'leak mibPerSecond')}`, LEAK];
+    case 'script':
+      return ['sh', '-c', workload.script];
   }
 }

@@ -99,14 +99,14 @@ describe('processes through the cgroup’s list and /proc (a made-up v2 tree)', 
         ppid: 1,
         argv: ['sh', '-c', 'while true; do /bin/awk …; done'],
         rssBytes: 1500 * 1024,
-        zombie: false,
+        ending: false,
       },
       {
         pid: 4300,
         ppid: PID,
         argv: ['/bin/awk', '-v', 'rate=16', 'BEGIN {}'],
         rssBytes: 40 * MIB,
-        zombie: false,
+        ending: false,
       },
     ]);
     write(join(scope, 'cgroup.procs'), `${PID}\n4300\n4301\n`);

@@ -51,16 +51,29 @@ describe('process labels', () => {
 });
 
 describe('reading /proc', () => {
-  it('takes Name, State, PPid and VmRSS from status; a zombie has no RSS', () => {
+  it('takes Name, State, PPid and VmRSS from status; a zombie or a process with SIGKILL pending is ending', () => {
     const status =
       'Name:\tawk\nUmask:\t0022\nState:\tS (sleeping)\nTgid:\t9\nPid:\t9\nPPid:\t1\nVmRSS:\t   41236 kB\n';
-    assert.deepEqual(parseProcStatus(status), { name: 'awk', state: 'S', ppid: 1, rssBytes: 41236 * 1024 });
+    assert.deepEqual(parseProcStatus(status), {
+      name: 'awk',
+      state: 'S',
+      ppid: 1,
+      rssBytes: 41236 * 1024,
+      ending: false,
+    });
     assert.deepEqual(parseProcStatus('Name:\tawk\nState:\tZ (zombie)\nPPid:\t1\n'), {
       name: 'awk',
       state: 'Z',
       ppid: 1,
       rssBytes: null,
+      ending: true,
     });
+    const killed = `${status}SigPnd:\t0000000000000000\nShdPnd:\t0000000000000100\n`;
+    assert.equal(
+      parseProcStatus(killed).ending,
+      true,
+      'SIGKILL pending: the OOM killer’s victim on its way out',
+    );
   });
 
   it('splits cgroup.procs and NUL-separated command lines', () => {
@@ -81,15 +94,15 @@ describe('the engine’s top answer', () => {
       ],
     };
     assert.deepEqual(parseTop(top), [
-      { pid: 5290, ppid: 5266, argv: ['sh', '-c', 'sleep', '100'], rssBytes: 1644 * 1024, zombie: false },
-      { pid: 5303, ppid: 5290, argv: ['awk', '-v', 'mib=40', 'BEGIN'], rssBytes: 40 * MiB, zombie: false },
-      { pid: 5304, ppid: 5290, argv: ['[sleep]', '<defunct>'], rssBytes: 0, zombie: true },
+      { pid: 5290, ppid: 5266, argv: ['sh', '-c', 'sleep', '100'], rssBytes: 1644 * 1024, ending: false },
+      { pid: 5303, ppid: 5290, argv: ['awk', '-v', 'mib=40', 'BEGIN'], rssBytes: 40 * MiB, ending: false },
+      { pid: 5304, ppid: 5290, argv: ['[sleep]', '<defunct>'], rssBytes: 0, ending: true },
     ]);
   });
 
   it('a table without RSS (a Windows container) gives processes without it; garbage gives none', () => {
     assert.deepEqual(parseTop({ Titles: ['Name', 'PID', 'CPU'], Processes: [['smss.exe', '4', '0:00']] }), [
-      { pid: 4, ppid: null, argv: ['smss.exe'], rssBytes: null, zombie: false },
+      { pid: 4, ppid: null, argv: ['smss.exe'], rssBytes: null, ending: false },
     ]);
     assert.deepEqual(parseTop('not json'), []);
     assert.deepEqual(parseTop({ Titles: 'x', Processes: [] }), []);
@@ -102,7 +115,7 @@ describe('process history', () => {
     ppid: 1,
     argv,
     rssBytes: mib * MiB,
-    zombie: false,
+    ending: false,
     ...extra,
   });
 
@@ -145,7 +158,7 @@ describe('process history', () => {
   it('a zombie holds nothing and counts as exited; a pid another program reused starts afresh', () => {
     const h = new ProcessHistory();
     h.update('c', [raw(2, 10), raw(3, 40)], 0);
-    const view = h.update('c', [raw(2, 10), raw(3, 0, ['awk'], { zombie: true, rssBytes: null })], 1000);
+    const view = h.update('c', [raw(2, 10), raw(3, 0, ['awk'], { ending: true, rssBytes: null })], 1000);
     assert.deepEqual(
       view.processes.map((p) => p.pid),
       [2],
