@@ -161,6 +161,7 @@ async function ready(quit: QuitState): Promise<() => Promise<void>> {
         watched: () => service.current().hosts,
         clock: systemClock,
         firstError: unreachableMessage(localNow, 'no engine socket was found'),
+        onAdopted: () => popover?.load(),
       });
       searches.push(search);
       return searches;

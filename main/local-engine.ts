@@ -29,6 +29,11 @@ export interface LateEngineOptions {
   readonly clock: Clock;
   /** Why the first look, the monitor's own, found nothing. */
   readonly firstError: string;
+  /**
+   * An engine was found and is watched now. The engine goes by its own name, not the one of the
+   * search: a page that holds the search's host state must load afresh to drop it.
+   */
+  readonly onAdopted: () => void;
 }
 
 export class LateLocalEngine implements MonitorSource {
@@ -89,7 +94,8 @@ export class LateLocalEngine implements MonitorSource {
   }
 
   close(): void {
-    this.stop();
+    this.#running = false;
+    this.#clearTimer();
     closeSource(this.#collector);
   }
 
@@ -140,6 +146,7 @@ export class LateLocalEngine implements MonitorSource {
     for (const listeners of this.#listeners.keys()) this.#listeners.set(listeners, collector.on(listeners));
     collector.setMode(this.#mode);
     collector.start();
+    this.#o.onAdopted();
   }
 
   #delay(): number {

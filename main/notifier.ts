@@ -44,11 +44,14 @@ export function chooseNotificationBackend(
   return { backend: 'electron', reason: 'notify-send cannot report clicks; using Electron notifications' };
 }
 
-/** node-notifier's `notify` as used: the callback's `response` is "activate" after a click. */
+/**
+ * node-notifier's `notify` as used: the callback's `response` is "activate" after a click. Its
+ * first argument is an Error only on failure; on success it is null or, from notify-send, ''.
+ */
 export interface NodeNotifierLike {
   notify(
     options: Record<string, unknown>,
-    callback: (error: Error | null, response: string | undefined) => void,
+    callback: (error: Error | string | null, response: string | undefined) => void,
   ): unknown;
 }
 
@@ -142,7 +145,8 @@ export function createAppNotifier(options: AppNotifierOptions): AppNotifier {
       try {
         options.nodeNotifier.notify(nodeNotifierOptions(n, options), (error, response) => {
           if (response === 'activate') options.onClick(n.id ?? null);
-          resolve(error === null ? { ok: true } : { ok: false, error: error.message });
+          // notify-send's path answers success with its stderr, '' (node-notifier's utils.command).
+          resolve(error instanceof Error ? { ok: false, error: error.message } : { ok: true });
         });
       } catch (error) {
         resolve({ ok: false, error: (error as Error).message });

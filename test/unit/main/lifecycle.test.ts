@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { MenuItemConstructorOptions } from 'electron';
+import type { App, MenuItemConstructorOptions } from 'electron';
 import { applicationMenu } from '../../../main/app-menu.ts';
 import { failStart } from '../../../main/fatal.ts';
 import { quitInOrder } from '../../../main/quit.ts';
@@ -46,7 +46,7 @@ describe('quitting', () => {
     const h = harness();
     let finishStop: () => void = () => undefined;
     const state = quitInOrder({
-      app,
+      app: app as unknown as Pick<App, 'on' | 'quit'>,
       stop: async () => {
         app.order.push('stopping');
         await new Promise<void>((resolve) => (finishStop = resolve));
@@ -76,7 +76,7 @@ describe('quitting', () => {
     const app = new QuittingApp();
     const warned: string[] = [];
     quitInOrder({
-      app,
+      app: app as unknown as Pick<App, 'on' | 'quit'>,
       stop: () => Promise.reject(new Error('the exporter’s port is stuck')),
       warn: (text) => warned.push(text),
     });

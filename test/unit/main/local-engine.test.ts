@@ -36,6 +36,7 @@ function manualClock(): Clock & { advance(ms: number): Promise<void>; pending():
 function setup(answers: Found[]) {
   const clock = manualClock();
   const looks: number[] = [];
+  const adopted: number[] = [];
   const late = new LateLocalEngine({
     find: async () => {
       looks.push(clock.now());
@@ -44,13 +45,14 @@ function setup(answers: Found[]) {
     watched: () => service.current().hosts,
     clock,
     firstError: 'no engine socket was found in the usual places',
+    onAdopted: () => adopted.push(clock.now()),
   });
   const service = createMonitorService({
     collectors: [late],
     clock,
     settings: memorySettingsStore(DEFAULT_SETTINGS),
   });
-  return { clock, late, service, looks };
+  return { clock, late, service, looks, adopted };
 }
 
 describe('the local engine, looked for until it is up', () => {
@@ -59,7 +61,7 @@ describe('the local engine, looked for until it is up', () => {
     colima.state = hostState('colima', 'connecting', {
       endpoint: 'unix:///home/me/.colima/default/docker.sock',
     });
-    const { clock, service, looks } = setup([
+    const { clock, service, looks, adopted } = setup([
       { ok: false, error: 'still nothing' },
       { ok: true, collector: colima },
     ]);
@@ -77,6 +79,7 @@ describe('the local engine, looked for until it is up', () => {
     await clock.advance(LOOK_AGAIN_MS[1]);
     assert.equal(looks.length, 2);
     assert.equal(colima.started, 1, 'the engine found is started');
+    assert.equal(adopted.length, 1, 'the page is told to load afresh');
     assert.equal(colima.lastMode, 'tray');
     colima.host(hostState('colima', 'up', { endpoint: colima.state.endpoint }));
     const after = await service.handle('monitor:snapshot', null);
@@ -120,6 +123,7 @@ describe('the local engine, looked for until it is up', () => {
       watched: () => [other.state],
       clock,
       firstError: 'x',
+      onAdopted: () => assert.fail('watched already'),
     });
     late.start();
     await clock.advance(LOOK_AGAIN_MS[0]);

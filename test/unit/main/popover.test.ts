@@ -445,7 +445,8 @@ describe('notification click', () => {
 
   it('falls back to node-notifier when Electron’s notification fails, and says why for the tray menu', async () => {
     const made: Emitter[] = [];
-    const sent: { options: Record<string, unknown>; done: (e: Error | null, r?: string) => void }[] = [];
+    const sent: { options: Record<string, unknown>; done: (e: Error | string | null, r?: string) => void }[] =
+      [];
     const problems: (string | null)[] = [];
     const notifier = createAppNotifier({
       backend: 'electron',
@@ -476,7 +477,7 @@ describe('notification click', () => {
       'expire-time': 0,
       'app-name': 'Dify Monitor',
     });
-    sent[0]?.done(null);
+    sent[0]?.done('', '');
     await settle();
     assert.equal(
       notifier.problem,

@@ -257,7 +257,7 @@ describe('tray state', () => {
 
   it('shows in the attached menu that an alert’s notification failed, with the reason', async () => {
     const made: Emitter[] = [];
-    const sent: ((error: Error | null) => void)[] = [];
+    const sent: ((error: Error | string | null, response: string | undefined) => void)[] = [];
     let tc: TrayController | null = null;
     const notifier = createAppNotifier({
       backend: 'electron',
@@ -283,7 +283,7 @@ describe('tray state', () => {
     ]);
     for (let i = 0; i < 5 && made.length === 0; i++) await settle();
     made[0]?.emit('failed', {}, 'Notifications are not allowed for this application');
-    sent[0]?.(new Error('Command failed: notify-send'));
+    sent[0]?.(new Error('Command failed: notify-send'), undefined);
     for (let i = 0; i < 5 && notifier.problem?.includes('notify-send failed') !== true; i++) await settle();
     await tc.refresh();
     const last = built.tray.attached.at(-1) as { template: MenuItemConstructorOptions[] };
