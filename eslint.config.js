@@ -196,8 +196,9 @@ export default tseslint.config(
     ...restrict({ paths: [ELECTRON], patterns: [cliFromOutside] }),
   },
   {
-    // main/'s tests type their fakes with Electron's own types.
-    files: ['main/**', 'test/unit/main/**'],
+    // main/'s tests type their fakes with Electron's own types, and the desktop harness's
+    // stand-in for the electron module follows them.
+    files: ['main/**', 'test/unit/main/**', 'test/desktop/**'],
     ...restrict({ patterns: [cliFromOutside] }),
   },
   ...layerBlocks,
