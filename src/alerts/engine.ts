@@ -179,7 +179,7 @@ export class AlertEngine {
   onHost(state: HostState): Alert[] {
     const now = this.#clock.now();
     const out: Alert[] = [];
-    if (state.memTotalBytes !== undefined && state.memTotalBytes > 0) {
+    if (state.memTotalBytes !== undefined && state.memTotalBytes >= 1) {
       this.#hostMemory.set(state.host, state.memTotalBytes);
     }
     const fields = this.#hosts.judge(state, this.#settings.cooldownMs, now);
@@ -365,7 +365,7 @@ export class AlertEngine {
 
   #hostBytes(host: string, samples: readonly Sample[]): number | null {
     const override = this.#hostMemoryOverride?.(host) ?? null;
-    if (override !== null && override > 0) return override;
+    if (override !== null && override >= 1) return override;
     const known = this.#hostMemory.get(host);
     if (known !== undefined) return known;
     const seen = hostMemoryOf(samples);

@@ -29,7 +29,8 @@ export function stackTotals(samples: readonly Sample[]): StackTotal[] {
 /** The host's memory as samples reveal it: a container without a limit reports the host's as its own. */
 export function hostMemoryOf(samples: readonly Sample[]): number | null {
   for (const s of samples) {
-    if (s.memLimitSource === 'host' && s.memLimitBytes !== null && s.memLimitBytes > 0)
+    // Under one byte is no reading of memory (a broken body), and would divide into Infinity %.
+    if (s.memLimitSource === 'host' && s.memLimitBytes !== null && s.memLimitBytes >= 1)
       return s.memLimitBytes;
   }
   return null;

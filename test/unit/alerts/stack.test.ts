@@ -56,6 +56,11 @@ it('a container without a limit reveals the host’s memory', () => {
   assert.equal(hostMemoryOf([sample('a', 'docker', 1, 2 * GiB)]), null);
 });
 
+it('takes no host memory under one byte from a broken body (it would read as Infinity %)', () => {
+  const broken = { ...sample('a', 'docker', 2), memLimitBytes: 5e-307, memLimitSource: 'host' as const };
+  assert.equal(hostMemoryOf([broken]), null);
+});
+
 it('says how much of the host the stack uses', () => {
   assert.equal(
     stackMessage('docker', 7.1 * GiB, 7.7 * GiB),
