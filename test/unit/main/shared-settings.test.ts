@@ -17,6 +17,9 @@ import { openDesktopSettings, type CreateStore } from '../../../main/settings-st
 import type { WatchPath } from '../../../src/settings/external-change.ts';
 import { DEFAULT_SETTINGS, type Settings } from '../../../src/settings/schema.ts';
 import { openSettingsFile } from '../../../src/settings/store.ts';
+import { createMonitorService } from '../../../src/service/create-monitor.ts';
+import { systemClock } from '../../../src/util/clock.ts';
+import { FakeCollector } from '../../helpers/fake-collector.ts';
 import { CLI } from '../../helpers/cli.ts';
 
 process.env['ELECTRON_OVERRIDE_DIST_PATH'] ??= join(tmpdir(), 'no-electron-binary-needed');
@@ -88,6 +91,37 @@ describe('one settings file for the desktop app and the CLI', () => {
     assert.equal(opened.store.get().startAtLogin, true, 'the CLI kept what the desktop had saved');
     const listed = await cli('hosts', 'list', '--settings', opened.path);
     assert.match(listed.stdout, /build/);
+  });
+
+  it('a running desktop monitor on that store starts watching the host the CLI added', async () => {
+    const dir = join(base, String(n++));
+    const opened = desktop(dir);
+    const made: string[] = [];
+    const service = createMonitorService({
+      collectors: [],
+      clock: systemClock,
+      settings: opened.store,
+      savedHostCollector: async (host) => {
+        made.push(host.name);
+        return { ok: true, collector: new FakeCollector(host.name) };
+      },
+    });
+    const changed = new Promise<Settings>((resolve) => service.on('settings:changed', resolve));
+    await cli('hosts', 'add', 'build', 'tcp://10.0.0.5:2375', '--settings', opened.path);
+    await changed;
+    await new Promise((resolve) => setImmediate(resolve));
+    assert.deepEqual(made, ['build'], 'a collector was made for the new host');
+    const list = await service.handle('hosts:list', null);
+    assert.deepEqual(
+      list.hosts.map((h) => [h.name, h.url]),
+      [['build', 'tcp://10.0.0.5:2375']],
+    );
+    const snapshot = await service.handle('monitor:snapshot', null);
+    assert.ok(
+      snapshot.hosts.some((h) => h.host === 'build'),
+      'and the tray sees it among the hosts',
+    );
+    await service.stop();
   });
 
   it('the desktop store ignores its own saves and reports the CLI’s', async () => {
