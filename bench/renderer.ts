@@ -93,7 +93,14 @@ function fakeApi(count: number): void {
   (window as unknown as Record<string, unknown>)['difyMonitor'] = {
     invoke: async (channel: string, request: { window?: string; metric?: string } | null) => {
       if (channel === 'monitor:snapshot')
-        return { hosts: [host], samples: round(ts), alerts: [], settings, mutedUntil: null };
+        return {
+          hosts: [host],
+          samples: round(ts),
+          alerts: [],
+          settings,
+          mutedUntil: null,
+          verdict: { findings: [] },
+        };
       if (channel === 'monitor:history' && request?.window === '24h') {
         // A full day of one-minute buckets, as the history store answers for the 24 h window.
         const points = Array.from({ length: 1440 }, (_, k) => {
@@ -114,7 +121,8 @@ function fakeApi(count: number): void {
   };
   (window as unknown as Record<string, unknown>)['benchPush'] = (stepMs: number) => {
     ts += stepMs;
-    for (const l of listeners.get('monitor:round') ?? []) l({ host: 'local', ts, samples: round(ts) });
+    for (const l of listeners.get('monitor:round') ?? [])
+      l({ host: 'local', ts, samples: round(ts), fresh: 1, running: 1, durationMs: 1 });
   };
 }
 

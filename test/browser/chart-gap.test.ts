@@ -78,6 +78,9 @@ const round = JSON.stringify({
       key: KEY,
     }),
   ],
+  fresh: 1,
+  running: 1,
+  durationMs: 1,
 });
 
 async function answerHistory(route: Route): Promise<void> {
