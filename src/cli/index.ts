@@ -74,7 +74,7 @@ interface ShellFlags {
  */
 async function compose(
   flags: ShellFlags,
-  extra: Pick<ComposeOptions, 'intervalMs' | 'notifier' | 'delivery'>,
+  extra: Pick<ComposeOptions, 'intervalMs' | 'notifier' | 'delivery' | 'alwaysViewed'>,
 ): Promise<{ service: MonitorService; hosts: readonly string[] } | null> {
   const opened = openSettingsFile(flags.settings, Date.now());
   if (opened.notice !== undefined) warn(opened.notice);
@@ -173,6 +173,7 @@ program
       settings: string;
     }) => {
       const composed = await compose(opts, {
+        alwaysViewed: true,
         ...(opts.interval === undefined ? {} : { intervalMs: opts.interval }),
         ...(opts.notify ? { notifier: await desktopNotifier() } : {}),
         ...(opts.once ? {} : { delivery: delivery(opts) }),

@@ -162,8 +162,6 @@ export function runWatch(
       service.on('monitor:verdict', (next) => {
         verdict = next;
       }),
-      // A terminal that shows the table is someone looking: the fast rate.
-      service.addViewer(),
       out.onResize(() => {
         if (live && latest.size > 0) redraw();
       }),

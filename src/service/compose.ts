@@ -32,6 +32,8 @@ export interface ComposeOptions {
   readonly requestTimeoutMs?: number;
   /** One interval for both rates (`watch --interval`); else the settings' fast and tray rates. */
   readonly intervalMs?: number;
+  /** `watch`: a terminal shows every round, so the collectors start and stay at the fast rate. */
+  readonly alwaysViewed?: boolean;
   /** The desktop app stays up with no engine at all and says so in the tray; the CLI exits. */
   readonly allowNoEngine?: boolean;
   /**
@@ -82,6 +84,7 @@ export async function composeMonitor(options: ComposeOptions): Promise<Composed>
     alertLogPath: options.alertLogPath,
     warn: options.warn,
     ...(options.notifier === undefined ? {} : { notifier: options.notifier }),
+    ...(options.alwaysViewed === true ? { alwaysViewed: true } : {}),
     ...(byFlag ? {} : { savedHostCollector: (host: HostSetting) => createCollectorFor(host, connect) }),
   });
   const { delivery, settings, clock, warn } = options;

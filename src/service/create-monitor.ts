@@ -47,6 +47,8 @@ export interface MonitorServiceOptions {
   readonly savedHostCollector?: MakeCollector;
   /** How long `hosts:test` waits for an engine; 10 s by default. */
   readonly hostTestTimeoutMs?: number;
+  /** Someone looks for as long as the monitor runs (`watch` in a terminal): the fast rate from the first round. */
+  readonly alwaysViewed?: boolean;
 }
 
 /**
@@ -156,6 +158,7 @@ class Monitor implements MonitorService {
           options.hostTestTimeoutMs ?? HOST_TEST_TIMEOUT_MS,
         ),
     };
+    if (options.alwaysViewed === true) this.#viewers.add();
     for (const source of this.#sources.keys()) source.setMode(this.#viewers.mode);
     for (const source of this.#sources.keys()) source.start();
   }

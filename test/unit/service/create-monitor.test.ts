@@ -82,6 +82,25 @@ describe('createMonitorService', () => {
     assert.equal(collector.stopped, 1);
   });
 
+  it('starts at the fast rate, and stays there, when a terminal shows every round (watch)', async () => {
+    const collector = new FakeCollector('local');
+    const service = createMonitorService({
+      collectors: [collector],
+      clock: fakeClock(),
+      settings: memorySettingsStore(DEFAULT_SETTINGS),
+      alwaysViewed: true,
+    });
+    assert.ok(
+      collector.modes.length > 0 && collector.modes.every((m) => m === 'fast'),
+      'never the tray rate',
+    );
+    assert.equal(collector.started, 1);
+    const page = service.addViewer();
+    page();
+    assert.equal(collector.lastMode, 'fast', 'a page closing does not slow the terminal down');
+    await service.stop();
+  });
+
   it('forwards rounds, keeps the latest samples and host states for the snapshot, and answers history', async () => {
     const { clock, collector, service } = setup();
     const rounds: unknown[] = [];
