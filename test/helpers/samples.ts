@@ -1,3 +1,4 @@
+import type { Alert } from '../../src/alerts/types.ts';
 import type { HostState, Sample } from '../../src/model.ts';
 
 const GIB = 1024 ** 3;
@@ -53,5 +54,24 @@ export function makeHostState(
     endpoint: 'unix:///var/run/docker.sock',
     reason: 'test',
     ...over,
+  };
+}
+
+/** The OOM kill of docker-worker-1 at `ts`, as the alert engine logs it. */
+export function makeKillAlert(ts: number): Alert {
+  return {
+    type: 'alert',
+    ts,
+    severity: 'critical',
+    rule: 'oom-killed',
+    host: 'local',
+    stack: 'docker',
+    name: 'docker-worker-1',
+    role: 'worker',
+    message: 'docker-worker-1 was OOM-killed',
+    valueBytes: null,
+    limitBytes: null,
+    etaSeconds: null,
+    key: 'local/docker/worker/1',
   };
 }

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { ActiveAlert, Alert } from '../../../src/alerts/types.ts';
+import type { ActiveAlert } from '../../../src/alerts/types.ts';
+import { makeKillAlert } from '../../helpers/samples.ts';
 import {
   countLevels,
   findingFor,
@@ -24,23 +25,7 @@ function active(over: Partial<ActiveAlert>): ActiveAlert {
   };
 }
 
-function kill(ts: number): Alert {
-  return {
-    type: 'alert',
-    ts,
-    severity: 'critical',
-    rule: 'oom-killed',
-    host: 'local',
-    stack: 'docker',
-    name: 'docker-worker-1',
-    role: 'worker',
-    message: 'docker-worker-1 was OOM-killed',
-    valueBytes: null,
-    limitBytes: null,
-    etaSeconds: null,
-    key: 'local/docker/worker/1',
-  };
-}
+const kill = makeKillAlert;
 
 describe('verdict', () => {
   it('is the worst condition per key, with every reason, worst first', () => {

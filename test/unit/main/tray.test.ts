@@ -7,6 +7,7 @@ import { TrayController, trayIconPath, type TrayLike } from '../../../main/tray.
 import { summarize, TOOLTIP_MAX, type TrayState } from '../../../main/tray-state.ts';
 import type { Alert } from '../../../src/alerts/types.ts';
 import { verdictOf } from '../../../src/alerts/verdict.ts';
+import { makeKillAlert } from '../../helpers/samples.ts';
 import { DEFAULT_SETTINGS } from '../../../src/settings/schema.ts';
 import { Emitter, GIB, harness, hostState, MIB, sample, settle, T0 } from './fakes.ts';
 
@@ -189,21 +190,7 @@ describe('tray state', () => {
   });
 
   it('keeps a container critical for a while after an OOM kill, an event the engine holds no condition for', () => {
-    const kill: Alert = {
-      type: 'alert',
-      ts: T0,
-      severity: 'critical',
-      rule: 'oom-killed',
-      host: 'local',
-      stack: 'docker',
-      name: 'docker-worker-1',
-      role: 'worker',
-      message: 'docker-worker-1 was OOM-killed',
-      valueBytes: null,
-      limitBytes: null,
-      etaSeconds: null,
-      key: 'local/docker/worker/1',
-    };
+    const kill = makeKillAlert(T0);
     const at = (now: number) =>
       summarize({
         hosts: [hostState('local', 'up')],
