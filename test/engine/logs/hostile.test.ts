@@ -89,7 +89,10 @@ describe('hostile logs on the real engine', { timeout: 180_000 }, () => {
     t.diagnostic(
       `RSS ${(before / MiB).toFixed(0)} MiB before, ${(peak / MiB).toFixed(0)} MiB at most; ${rounds.length} rounds, longest gap ${Math.max(...gaps)} ms`,
     );
-    assert.ok(peak - before < 64 * MiB, `RSS grew by ${((peak - before) / MiB).toFixed(0)} MiB`);
+    // The 100 MB line gathered whole grows RSS by 159 MiB here (the splitter made to concatenate
+    // a line's chunks); cut at MAX_LINE_BYTES it grows by 39 to 68 MiB, the rest being the engine's
+    // chunks waiting for the collector, more of them when the machine is busy. 100 MiB is between.
+    assert.ok(peak - before < 100 * MiB, `RSS grew by ${((peak - before) / MiB).toFixed(0)} MiB`);
     assert.ok(
       rounds.length >= (WATCHED_MS - 2_000) / 1000 - 3,
       `${rounds.length} rounds in ${WATCHED_MS - 2_000} ms`,
