@@ -17,7 +17,16 @@ import {
   type Round,
   type Sample,
 } from './model.ts';
-import type { FieldError, Settings, SettingsPatch } from './settings/schema.ts';
+import { ALERT_RULES, type AlertRule } from './alerts/types.ts';
+import {
+  CHANNEL_KINDS,
+  CHANNEL_SEVERITIES,
+  type ChannelKind,
+  type ChannelSeverity,
+  type FieldError,
+  type Settings,
+  type SettingsPatch,
+} from './settings/schema.ts';
 import { checkRemoteUrl } from './hosts/remote-url.ts';
 import { HOST_NAME_PATTERN } from './settings/host-name.ts';
 
@@ -97,6 +106,68 @@ export interface HostList {
   readonly live: boolean;
 }
 
+/** How a channel's deliveries went, from the outbox: what `dify-monitor channels list` says. */
+export interface ChannelStatusView {
+  readonly last: 'off' | 'never' | 'delivered' | 'retrying' | 'refused';
+  /** When it was delivered or failed last (ms since epoch). */
+  readonly at: number | null;
+  /** The receiver's refusal or why tries go on. */
+  readonly why: string | null;
+  readonly waiting: number;
+  /** Messages dropped because the outbox was full. */
+  readonly dropped: number;
+}
+
+/** A channel as a page sees it: its target masked, never a URL with its token, a signing secret or a password. */
+export interface ChannelView {
+  readonly name: string;
+  readonly kind: ChannelKind;
+  readonly enabled: boolean;
+  /** `https://oapi.dingtalk.com/…3f9a`, or where an e-mail goes. */
+  readonly target: string;
+  readonly minSeverity: ChannelSeverity;
+  readonly stacks: readonly string[];
+  readonly rules: readonly AlertRule[];
+  readonly status: ChannelStatusView;
+}
+
+export interface ChannelList {
+  readonly channels: readonly ChannelView[];
+  /** Where this monitor keeps the secrets, in words for the page. */
+  readonly secretsKept: string;
+}
+
+export const CHANNEL_SECRET_FIELDS = ['url', 'secret', 'token', 'password'] as const;
+export type ChannelSecretField = (typeof CHANNEL_SECRET_FIELDS)[number];
+
+/** A new channel from a page. Its secrets go one way: saved, and never part of any answer. */
+export interface ChannelAddRequest {
+  readonly name: string;
+  readonly kind: ChannelKind;
+  readonly secrets: Partial<Record<ChannelSecretField, string>>;
+  readonly keyword?: string;
+  readonly smtp?: {
+    readonly host?: string;
+    readonly port?: number;
+    readonly security?: string;
+    readonly user?: string;
+    readonly from?: string;
+    readonly to?: readonly string[];
+  };
+  readonly minSeverity: ChannelSeverity;
+  readonly stacks: readonly string[];
+  readonly rules: readonly AlertRule[];
+}
+
+export type ChannelChange = { readonly ok: true } | { readonly ok: false; readonly error: string };
+
+/** A test message's fate and the receiver's exact answer, as `dify-monitor channels test` prints it. */
+export interface ChannelTestResult {
+  readonly outcome: 'delivered' | 'retry' | 'rejected' | 'not-sent';
+  readonly why: string | null;
+  readonly answer: string;
+}
+
 /** Request → response channels (ipcRenderer.invoke / ipcMain.handle; POST /api/<channel> on the bridge). */
 export interface InvokeChannels {
   'monitor:snapshot': { request: null; response: Snapshot };
@@ -113,6 +184,11 @@ export interface InvokeChannels {
   'hosts:list': { request: null; response: HostList };
   /** One connection attempt with a timeout: the engine's version, OS and memory, or the exact error. */
   'hosts:test': { request: HostTestRequest; response: HostTestResult };
+  'channels:list': { request: null; response: ChannelList };
+  'channels:add': { request: ChannelAddRequest; response: ChannelChange };
+  /** Sends a test message now, outside the outbox. */
+  'channels:test': { request: { readonly name: string }; response: ChannelTestResult };
+  'channels:remove': { request: { readonly name: string }; response: ChannelChange };
 }
 
 /** Main → renderer pushes (webContents.send; SSE events on the bridge). */
@@ -216,6 +292,69 @@ function hostTestRequest(request: unknown): Checked<HostTestRequest> {
   return checked.ok ? valid({ url: checked.url }) : invalid(checked.error);
 }
 
+const MAX_TEXT = 2048;
+const MAX_ITEMS = 50;
+const CHANNEL_NAME = /^[A-Za-z0-9._-]{1,64}$/;
+
+const isText = (v: unknown): v is string => typeof v === 'string' && v.length <= MAX_TEXT;
+const isTextList = (v: unknown): v is string[] =>
+  Array.isArray(v) && v.length <= MAX_ITEMS && v.every(isText);
+
+function channelName(request: unknown): Checked<{ readonly name: string }> {
+  return isRecord(request) && typeof request['name'] === 'string' && CHANNEL_NAME.test(request['name'])
+    ? valid({ name: request['name'] })
+    : invalid('expects { name } of a channel');
+}
+
+function channelSecrets(v: unknown): Checked<ChannelAddRequest['secrets']> {
+  if (!isRecord(v)) return invalid('secrets must be an object');
+  const unknown = Object.keys(v).find((k) => !isOneOf(CHANNEL_SECRET_FIELDS, k));
+  if (unknown !== undefined)
+    return invalid(`secrets take ${CHANNEL_SECRET_FIELDS.join(', ')}, not ${unknown}`);
+  return Object.values(v).every(isText)
+    ? valid(v as ChannelAddRequest['secrets'])
+    : invalid('each secret is a text');
+}
+
+function channelSmtp(v: unknown): Checked<NonNullable<ChannelAddRequest['smtp']>> {
+  if (!isRecord(v)) return invalid('smtp must be an object');
+  const { host, port, security, user, from, to } = v;
+  const texts = [host, security, user, from].every((t) => t === undefined || isText(t));
+  const portOk = port === undefined || (typeof port === 'number' && Number.isInteger(port));
+  if (!texts || !portOk || !(to === undefined || isTextList(to)))
+    return invalid('smtp takes host, port, security, user, from and to (a list)');
+  return valid(v as NonNullable<ChannelAddRequest['smtp']>);
+}
+
+/** The shape of a new channel; src/delivery/channel-config.ts judges what it says. */
+function channelAdd(request: unknown): Checked<ChannelAddRequest> {
+  if (!isRecord(request)) return invalid('expects a channel');
+  const { kind, keyword, minSeverity, stacks, rules } = request;
+  const name = channelName(request);
+  if (!name.ok) return invalid('name must be letters, digits, ".", "-" and "_", up to 64');
+  if (!isOneOf(CHANNEL_KINDS, kind)) return invalid(`kind must be one of ${CHANNEL_KINDS.join(', ')}`);
+  if (!isOneOf(CHANNEL_SEVERITIES, minSeverity))
+    return invalid(`minSeverity must be one of ${CHANNEL_SEVERITIES.join(', ')}`);
+  if (!isTextList(stacks)) return invalid('stacks must be a list of stack names');
+  if (!Array.isArray(rules) || !rules.every((r) => isOneOf(ALERT_RULES, r)))
+    return invalid(`rules must be a list of ${ALERT_RULES.join(', ')}`);
+  if (keyword !== undefined && !isText(keyword)) return invalid('keyword must be a text');
+  const secrets = channelSecrets(request['secrets']);
+  if (!secrets.ok) return secrets;
+  const smtp = request['smtp'] === undefined ? null : channelSmtp(request['smtp']);
+  if (smtp !== null && !smtp.ok) return smtp;
+  return valid({
+    name: name.value.name,
+    kind,
+    secrets: secrets.value,
+    ...(keyword === undefined ? {} : { keyword }),
+    ...(smtp === null ? {} : { smtp: smtp.value }),
+    minSeverity,
+    stacks,
+    rules,
+  });
+}
+
 /**
  * One shape check per invoke channel, and so the list of them: a channel added to InvokeChannels
  * without its check here does not compile. Only the shape is checked; the settings schema judges
@@ -237,6 +376,10 @@ const REQUEST_CHECKS: RequestChecks = {
   'alerts:mute': muteRequest,
   'hosts:list': noPayload,
   'hosts:test': hostTestRequest,
+  'channels:list': noPayload,
+  'channels:add': channelAdd,
+  'channels:test': channelName,
+  'channels:remove': channelName,
 };
 
 /** Every event channel once; one missing here, or here and not in EventChannels, does not compile. */

@@ -23,7 +23,8 @@ import { takeLock } from './lock.ts';
 import type { OutgoingMessage } from './message.ts';
 import { Outbox, outboxPathIn, readOutbox } from './outbox.ts';
 import type { Attempt } from './outcome.ts';
-import { maskedTarget, readSecretsFile, secretsPathIn, type StoredSecrets } from './secrets.ts';
+import { ownerOnlyFileStore, type SecretStore } from './secret-store.ts';
+import { maskedTarget, type StoredSecrets } from './secrets.ts';
 
 /** What delivery reads of a running monitor; the service's MonitorService is one. */
 export interface AlertFeed {
@@ -41,6 +42,8 @@ export interface DeliveryOptions {
   readonly warn: (text: string) => void;
   /** `--webhook` URLs: generic webhook channels for this run, besides the saved ones. */
   readonly webhooks?: readonly string[];
+  /** Where the saved channels' secrets are: the owner-only file in `dir` unless the shell keeps them elsewhere. */
+  readonly secrets?: SecretStore;
   /** The dashboard's address as others reach it; the settings' `channels.dashboardUrl` otherwise. */
   readonly dashboardUrl?: string;
   readonly minuteOfDay?: (ts: number) => number;
@@ -229,7 +232,7 @@ class Delivery implements AlertDelivery {
   async #attempt(message: OutgoingMessage): Promise<Attempt | null> {
     const channel = this.#channels().find((c) => c.name === message.channel);
     if (channel === undefined) return null;
-    const stored = this.#secretsOf(channel.name);
+    const stored = await this.#secretsOf(channel.name);
     if (typeof stored === 'string')
       return { outcome: { kind: 'retry', why: stored, afterMs: null }, answer: stored };
     const secrets = secretsFor(channel.kind, stored);
@@ -248,12 +251,10 @@ class Delivery implements AlertDelivery {
   }
 
   /** Read at every attempt, so a secret `channels add --replace` changed is used at once. */
-  #secretsOf(name: string): StoredSecrets | string {
+  async #secretsOf(name: string): Promise<StoredSecrets | string> {
     const flag = this.#flags.find((f) => f.channel.name === name);
     if (flag !== undefined) return { url: flag.url };
-    const read = readSecretsFile(secretsPathIn(this.#o.dir));
-    if (!read.ok) return read.error;
-    return read.secrets[name] ?? {};
+    return (this.#o.secrets ?? ownerOnlyFileStore(this.#o.dir)).read(name);
   }
 }
 

@@ -16,6 +16,7 @@ import type { SettingsStore } from '../settings/store.ts';
 import type { Clock } from '../util/clock.ts';
 import { createMonitorService } from './create-monitor.ts';
 import { withDelivery } from './with-delivery.ts';
+import { ownerOnlyFileStore, type SecretStore } from '../delivery/secret-store.ts';
 import type { MonitorService } from './monitor.ts';
 import type { MonitorSource } from './sources.ts';
 
@@ -44,6 +45,10 @@ export interface ComposeOptions {
     readonly dir: string;
     readonly webhooks: readonly string[];
     readonly dashboardUrl?: string;
+    /** The desktop's keychain-sealed store; the owner-only file in `dir` otherwise. */
+    readonly secrets?: SecretStore;
+    /** Where `secrets` keeps them, in words for the page. */
+    readonly secretsKept?: string;
   };
   /**
    * Sources the shell watches besides, made with the same connection options: the desktop's
@@ -57,6 +62,7 @@ export type Composed =
   | { readonly ok: false; readonly error: string };
 
 const REQUEST_TIMEOUT_MS = 5000;
+const OWNER_ONLY_FILE = 'in channel-secrets.json beside the settings, readable by this user only';
 
 export async function composeMonitor(options: ComposeOptions): Promise<Composed> {
   const intervals = options.settings.get().intervals;
@@ -77,6 +83,8 @@ export async function composeMonitor(options: ComposeOptions): Promise<Composed>
   if (!made.ok && options.allowNoEngine !== true) return made;
   if (!made.ok) options.warn(made.error);
   const collectors = made.ok ? made.collectors : [];
+  const { delivery, settings, clock, warn } = options;
+  const secrets = delivery === undefined ? null : (delivery.secrets ?? ownerOnlyFileStore(delivery.dir));
   const service = createMonitorService({
     collectors: [...collectors, ...(options.moreSources?.(connect) ?? [])],
     clock: options.clock,
@@ -86,9 +94,19 @@ export async function composeMonitor(options: ComposeOptions): Promise<Composed>
     ...(options.notifier === undefined ? {} : { notifier: options.notifier }),
     ...(options.alwaysViewed === true ? { alwaysViewed: true } : {}),
     ...(byFlag ? {} : { savedHostCollector: (host: HostSetting) => createCollectorFor(host, connect) }),
+    ...(delivery === undefined || secrets === null
+      ? {}
+      : {
+          channels: {
+            dir: delivery.dir,
+            secrets,
+            secretsKept: delivery.secretsKept ?? OWNER_ONLY_FILE,
+          },
+        }),
   });
-  const { delivery, settings, clock, warn } = options;
   const shown =
-    delivery === undefined ? service : withDelivery(service, { ...delivery, settings, clock, warn });
+    delivery === undefined || secrets === null
+      ? service
+      : withDelivery(service, { ...delivery, secrets, settings, clock, warn });
   return { ok: true, service: shown, hosts: collectors.map((c) => c.state.host) };
 }

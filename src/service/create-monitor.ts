@@ -17,10 +17,16 @@ import { hostsFromPage, hostView, settingsForPage } from './page-hosts.ts';
 import { fileReferencesChanged } from '../hosts/saved.ts';
 import type { HostState, ProcessTable, Sample } from '../model.ts';
 import type { Notifier } from '../notify/notifier.ts';
-import { applySettingsPatch, type Settings, type SettingsPatch } from '../settings/schema.ts';
+import {
+  applySettingsPatch,
+  DEFAULT_CHANNELS,
+  type Settings,
+  type SettingsPatch,
+} from '../settings/schema.ts';
 import type { SettingsStore } from '../settings/store.ts';
 import type { Clock } from '../util/clock.ts';
 import { Emitter } from '../util/emitter.ts';
+import { channelHandlers, noChannelHandlers, type ChannelsOptions } from './channels.ts';
 import { HOST_TEST_TIMEOUT_MS, testHostRequest } from './host-test.ts';
 import type { CurrentState, MonitorService } from './monitor.ts';
 import { activeMuteUntil, mutedAfter } from './mute.ts';
@@ -49,6 +55,8 @@ export interface MonitorServiceOptions {
   readonly hostTestTimeoutMs?: number;
   /** Someone looks for as long as the monitor runs (`watch` in a terminal): the fast rate from the first round. */
   readonly alwaysViewed?: boolean;
+  /** Where the channels' outbox and secrets are, for the `channels:*` answers; without it a page adds none. */
+  readonly channels?: Pick<ChannelsOptions, 'dir' | 'secrets' | 'secretsKept'>;
 }
 
 /**
@@ -157,6 +165,18 @@ class Monitor implements MonitorService {
           options.clock,
           options.hostTestTimeoutMs ?? HOST_TEST_TIMEOUT_MS,
         ),
+      ...(options.channels === undefined
+        ? noChannelHandlers(options.settings)
+        : channelHandlers({
+            ...options.channels,
+            settings: options.settings,
+            clock: options.clock,
+            saveList: (list) => {
+              const channels = { ...(options.settings.get().channels ?? DEFAULT_CHANNELS), list };
+              const saved = this.#setSettings({ channels }, true);
+              return saved.ok ? null : saved.errors.map((e) => `${e.path} ${e.message}`).join('; ');
+            },
+          })),
     };
     if (options.alwaysViewed === true) this.#viewers.add();
     for (const source of this.#sources.keys()) source.setMode(this.#viewers.mode);
@@ -318,8 +338,20 @@ class Monitor implements MonitorService {
     };
   }
 
-  #setSettings(patch: SettingsPatch) {
+  /** `channelsToo`: the list of channels changes only with `channels:*`, which keep their secrets beside it. */
+  #setSettings(patch: SettingsPatch, channelsToo = false) {
     const settings = this.#o.settings;
+    if (!channelsToo && channelListChanged(settings.get(), patch)) {
+      return {
+        ok: false as const,
+        errors: [
+          {
+            path: '/channels/list',
+            message: 'channels are added and removed in Channels, with their secrets',
+          },
+        ],
+      };
+    }
     let checked: unknown = patch;
     if (patch.hosts !== undefined) {
       const hosts = hostsFromPage(settings.get().hosts, patch.hosts);
@@ -357,6 +389,12 @@ class Monitor implements MonitorService {
     this.#judge();
     return shown;
   }
+}
+
+/** A page could otherwise point a saved e-mail channel at its own SMTP server and be sent the password. */
+function channelListChanged(current: Settings, patch: SettingsPatch): boolean {
+  const list = (patch as { channels?: { list?: unknown } }).channels?.list;
+  return list !== undefined && JSON.stringify(list) !== JSON.stringify(current.channels?.list ?? []);
 }
 
 export function createMonitorService(options: MonitorServiceOptions): MonitorService {
