@@ -49,4 +49,26 @@ export const MIGRATIONS: readonly Migration[] = [
       `);
     },
   },
+  {
+    name: 'timeline: entries and the monitor\'s last-known state (src/history/journal.ts)',
+    up: (db) => {
+      db.exec(`
+        CREATE TABLE timeline_entry (
+          id INTEGER PRIMARY KEY,
+          ts INTEGER NOT NULL,
+          host TEXT,
+          stack TEXT,
+          key TEXT,
+          name TEXT,
+          kind TEXT NOT NULL,
+          severity TEXT NOT NULL,
+          rule TEXT,
+          text TEXT NOT NULL,
+          until_ts INTEGER
+        ) STRICT;
+        CREATE INDEX timeline_entry_ts ON timeline_entry(ts);
+        CREATE TABLE timeline_meta (name TEXT PRIMARY KEY, value TEXT NOT NULL) STRICT;
+      `);
+    },
+  },
 ];
