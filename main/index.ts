@@ -17,6 +17,7 @@ import {
   Notification,
   powerMonitor,
   protocol,
+  safeStorage,
   screen,
   Tray,
 } from 'electron';
@@ -33,6 +34,7 @@ import { dataLocations } from '../src/settings/paths.ts';
 import { relocateData } from '../src/settings/relocate.ts';
 import { systemClock } from '../src/util/clock.ts';
 import { applicationMenu } from './app-menu.ts';
+import { openDesktopSecrets } from './channel-secrets.ts';
 import { APP_SCHEME, APP_SCHEME_PRIVILEGES, appProtocolHandler } from './app-protocol.ts';
 import { saveDownloadsWithDialog } from './downloads.ts';
 import { forwardEvents, registerIpc } from './ipc.ts';
@@ -145,6 +147,8 @@ async function ready(quit: QuitState): Promise<() => Promise<void>> {
   // The local engine and the saved hosts; with none reachable the tray says so and the app stays up.
   // A local engine not up yet (Docker Desktop after login) is looked for until it is.
   const localNow = await resolveEndpoint(defaultDeps());
+  const secrets = await openDesktopSecrets(safeStorage, process.platform, locations.dir);
+  if (secrets.notice !== null) warn(secrets.notice);
   const searches: LateLocalEngine[] = [];
   const composed = await composeMonitor({
     settings: settings.store,
@@ -154,6 +158,8 @@ async function ready(quit: QuitState): Promise<() => Promise<void>> {
     warn,
     notifier,
     allowNoEngine: true,
+    // Alerts go to the channels as from `watch` and `serve`: the same data folder, outbox and lock.
+    delivery: { dir: locations.dir, webhooks: [], secrets: secrets.store, secretsKept: secrets.kept },
     moreSources: (connect) => {
       if (localNow.endpoint !== null) return [];
       const search = new LateLocalEngine({

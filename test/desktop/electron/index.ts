@@ -7,6 +7,7 @@ import { app, dialog, powerMonitor, protocol, screen, shell } from './app.ts';
 import { BrowserWindow, session } from './browser-window.ts';
 import { ipcMain } from './ipc.ts';
 import { Notification } from './notification.ts';
+import { safeStorage } from './safe-storage.ts';
 import { Menu, nativeImage, Tray } from './tray.ts';
 import { world } from './world.ts';
 
@@ -20,6 +21,7 @@ export {
   Notification,
   powerMonitor,
   protocol,
+  safeStorage,
   screen,
   session,
   shell,
@@ -37,6 +39,7 @@ export default {
   Notification,
   powerMonitor,
   protocol,
+  safeStorage,
   screen,
   session,
   shell,
