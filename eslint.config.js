@@ -44,6 +44,7 @@ export const BROWSER_SAFE = [
   'src/export/json.ts',
   'src/history/ring.ts',
   'src/history/store.ts',
+  'src/history/timeline-entry.ts',
   'src/history/tiers.ts',
   'src/hosts/remote-url.ts',
   'src/settings/host-name.ts',

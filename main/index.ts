@@ -154,6 +154,7 @@ async function ready(quit: QuitState): Promise<() => Promise<void>> {
     settings: settings.store,
     hostFlags: [],
     alertLogPath: locations.alertLog,
+    historyPath: locations.history,
     clock: systemClock,
     warn,
     notifier,

@@ -6,6 +6,7 @@ import { parseAlert } from '../src/alerts/log.ts';
 import type { Alert } from '../src/alerts/types.ts';
 import { parseVerdict } from '../src/alerts/verdict.ts';
 import { isEventChannel, type EventChannel, type EventChannels, type Snapshot } from '../src/api.ts';
+import { isTimelineEntry } from '../src/history/timeline-entry.ts';
 import {
   CONTAINER_EVENT_ACTIONS,
   HOST_STATES,
@@ -148,6 +149,7 @@ const EVENT_CHECKS: EventChecks = {
   'monitor:host': (payload) => (isHostState(payload) ? payload : null),
   'monitor:event': (payload) => (isContainerEvent(payload) ? payload : null),
   'monitor:alert': parseAlert,
+  'monitor:timeline': (payload) => (isTimelineEntry(payload) ? payload : null),
   'settings:changed': (payload) => (isSettings(payload) ? payload : null),
   'ui:focus-container': (payload) => {
     if (!isRecord(payload)) return null;

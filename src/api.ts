@@ -90,6 +90,15 @@ export type HostTestResult =
     }
   | { readonly ok: false; readonly state: HostFailureState; readonly message: string };
 
+export interface HistoryInfo {
+  readonly path: string;
+  /** The database file and its write-ahead log, now. */
+  readonly bytes: number;
+  readonly maxBytes: number;
+  readonly days: number;
+  readonly problem: string | null;
+}
+
 /** A saved host as a page sees it: never its key, certificate or known_hosts files. */
 export interface HostView {
   readonly name: string;
@@ -181,6 +190,8 @@ export interface InvokeChannels {
   'monitor:visible': { request: { readonly visible: boolean }; response: null };
   'settings:set': { request: SettingsPatch; response: SettingsResult };
   'alerts:mute': { request: MuteRequest; response: { readonly mutedUntil: number | null } };
+  /** History on disk: its file, size and bound, and why it is not written now; null when kept in memory only. */
+  'history:info': { request: null; response: HistoryInfo | null };
   'hosts:list': { request: null; response: HostList };
   /** One connection attempt with a timeout: the engine's version, OS and memory, or the exact error. */
   'hosts:test': { request: HostTestRequest; response: HostTestResult };
@@ -374,6 +385,7 @@ const REQUEST_CHECKS: RequestChecks = {
   'settings:set': (request) =>
     isRecord(request) ? valid(request as SettingsPatch) : invalid('expects an object of settings to change'),
   'alerts:mute': muteRequest,
+  'history:info': noPayload,
   'hosts:list': noPayload,
   'hosts:test': hostTestRequest,
   'channels:list': noPayload,

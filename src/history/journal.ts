@@ -1,11 +1,5 @@
 import type { DatabaseSync, SQLInputValue } from 'node:sqlite';
-import {
-  TIMELINE_KINDS,
-  TIMELINE_SEVERITIES,
-  type TimelineEntry,
-  type TimelineKind,
-  type TimelineSeverity,
-} from './timeline-entry.ts';
+import { isTimelineEntry, type TimelineEntry } from './timeline-entry.ts';
 
 /**
  * Where the timeline's entries are kept, so they outlive the app: the app database's
@@ -99,26 +93,19 @@ function rowOf(e: TimelineEntry): SQLInputValue[] {
   return [e.ts, e.host, e.stack, e.key, e.name, e.kind, e.severity, e.rule, e.text, e.untilTs];
 }
 
-const textOrNull = (v: unknown): string | null => (typeof v === 'string' ? v : null);
-
 /** A row another version wrote with a kind this one does not know is skipped, not shown wrong. */
 function entryOf(row: Record<string, unknown>): TimelineEntry[] {
-  const { ts, kind, severity, text, until_ts: untilTs } = row;
-  if (typeof ts !== 'number' || typeof text !== 'string') return [];
-  if (!(TIMELINE_KINDS as readonly unknown[]).includes(kind)) return [];
-  if (!(TIMELINE_SEVERITIES as readonly unknown[]).includes(severity)) return [];
-  return [
-    {
-      ts,
-      host: textOrNull(row['host']),
-      stack: textOrNull(row['stack']),
-      key: textOrNull(row['key']),
-      name: textOrNull(row['name']),
-      kind: kind as TimelineKind,
-      severity: severity as TimelineSeverity,
-      rule: textOrNull(row['rule']),
-      text,
-      untilTs: typeof untilTs === 'number' ? untilTs : null,
-    },
-  ];
+  const e = {
+    ts: row['ts'],
+    host: row['host'],
+    stack: row['stack'],
+    key: row['key'],
+    name: row['name'],
+    kind: row['kind'],
+    severity: row['severity'],
+    rule: row['rule'],
+    text: row['text'],
+    untilTs: row['until_ts'],
+  };
+  return isTimelineEntry(e) ? [e] : [];
 }

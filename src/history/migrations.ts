@@ -50,7 +50,7 @@ export const MIGRATIONS: readonly Migration[] = [
     },
   },
   {
-    name: 'timeline: entries and the monitor\'s last-known state (src/history/journal.ts)',
+    name: "timeline: entries and the monitor's last-known state (src/history/journal.ts)",
     up: (db) => {
       db.exec(`
         CREATE TABLE timeline_entry (

@@ -36,3 +36,19 @@ export interface TimelineEntry {
   /** A sleep's end: the monitor saw nothing from `ts` to here. */
   readonly untilTs: number | null;
 }
+
+const isTextOrNull = (v: unknown): boolean => v === null || typeof v === 'string';
+
+/** An entry from outside (the page's event stream, a row another version wrote) with every field in shape. */
+export function isTimelineEntry(value: unknown): value is TimelineEntry {
+  if (typeof value !== 'object' || value === null) return false;
+  const e = value as Record<string, unknown>;
+  return (
+    typeof e['ts'] === 'number' &&
+    typeof e['text'] === 'string' &&
+    (TIMELINE_KINDS as readonly unknown[]).includes(e['kind']) &&
+    (TIMELINE_SEVERITIES as readonly unknown[]).includes(e['severity']) &&
+    ['host', 'stack', 'key', 'name', 'rule'].every((f) => isTextOrNull(e[f])) &&
+    (e['untilTs'] === null || typeof e['untilTs'] === 'number')
+  );
+}

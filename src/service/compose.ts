@@ -15,6 +15,7 @@ import type { HostSetting } from '../settings/schema.ts';
 import type { SettingsStore } from '../settings/store.ts';
 import type { Clock } from '../util/clock.ts';
 import { createMonitorService } from './create-monitor.ts';
+import { openHistory } from './disk-history.ts';
 import { withDelivery } from './with-delivery.ts';
 import { ownerOnlyFileStore, type SecretStore } from '../delivery/secret-store.ts';
 import type { MonitorService } from './monitor.ts';
@@ -25,6 +26,10 @@ export interface ComposeOptions {
   /** `--host` URLs: just these engines, and saved hosts are neither watched nor followed. */
   readonly hostFlags: readonly string[];
   readonly alertLogPath: string;
+  /** The history database (`dataLocations().history`); history stays in memory when absent. */
+  readonly historyPath?: string;
+  /** How often history is written to it; HISTORY_BATCH_MS by default. */
+  readonly historyBatchMs?: number;
   readonly clock: Clock;
   readonly warn: (text: string) => void;
   readonly notifier?: Notifier;
@@ -83,6 +88,17 @@ export async function composeMonitor(options: ComposeOptions): Promise<Composed>
   if (!made.ok && options.allowNoEngine !== true) return made;
   if (!made.ok) options.warn(made.error);
   const collectors = made.ok ? made.collectors : [];
+  const history =
+    options.historyPath === undefined
+      ? null
+      : openHistory({
+          path: options.historyPath,
+          setting: options.settings.get().history,
+          now: options.clock.now(),
+          warn: options.warn,
+        });
+  const { delivery, settings, clock, warn } = options;
+  const secrets = delivery === undefined ? null : (delivery.secrets ?? ownerOnlyFileStore(delivery.dir));
   const { delivery, settings, clock, warn } = options;
   const secrets = delivery === undefined ? null : (delivery.secrets ?? ownerOnlyFileStore(delivery.dir));
   const service = createMonitorService({
@@ -93,6 +109,9 @@ export async function composeMonitor(options: ComposeOptions): Promise<Composed>
     warn: options.warn,
     ...(options.notifier === undefined ? {} : { notifier: options.notifier }),
     ...(options.alwaysViewed === true ? { alwaysViewed: true } : {}),
+    ...(history === null ? {} : { history: history.store }),
+    ...(history === null || history.disk === null ? {} : { disk: history.disk }),
+    ...(options.historyBatchMs === undefined ? {} : { historyBatchMs: options.historyBatchMs }),
     ...(byFlag ? {} : { savedHostCollector: (host: HostSetting) => createCollectorFor(host, connect) }),
     ...(delivery === undefined || secrets === null
       ? {}

@@ -12,7 +12,9 @@ import {
   type Snapshot,
 } from '../api.ts';
 import type { Round } from '../model.ts';
+import type { DiskHistory } from '../history/disk.ts';
 import { HistoryStore } from '../history/store.ts';
+import { HISTORY_BATCH_MS, limitsOf } from './disk-history.ts';
 import { hostsFromPage, hostView, settingsForPage } from './page-hosts.ts';
 import { fileReferencesChanged } from '../hosts/saved.ts';
 import type { HostState, ProcessTable, Sample } from '../model.ts';
@@ -42,6 +44,9 @@ export interface MonitorServiceOptions {
   readonly alertLogPath?: string;
   readonly notifier?: Notifier;
   readonly history?: HistoryStore;
+  /** Keeps `history` on disk: fed each stored sample, written every `historyBatchMs` (HISTORY_BATCH_MS). */
+  readonly disk?: DiskHistory;
+  readonly historyBatchMs?: number;
   /** Problems worth telling the user that do not stop the monitor (a corrupt log, a failed save). */
   readonly warn?: (text: string) => void;
   /** Local time as a Date, for "until tomorrow"; the machine's own by default. */
@@ -72,6 +77,9 @@ class Monitor implements MonitorService {
   readonly #hosts = new Map<string, HostState>();
   readonly #rounds = new Map<string, Round>();
   readonly #history: HistoryStore;
+  #batchTimer: unknown = null;
+  /** Why history is not written to disk now: shown as every host's warning, as a plain tcp:// one is. */
+  #historyProblem: string | null = null;
   readonly #engine: AlertEngine;
   readonly #recorder: AlertRecorder;
   readonly #viewers: Viewers;
@@ -157,6 +165,7 @@ class Monitor implements MonitorService {
           ),
         };
       },
+      'history:info': () => options.disk?.info() ?? null,
       'hosts:list': () => ({ hosts: options.settings.get().hosts.map(hostView), live: this.#saved !== null }),
       'hosts:test': (r) =>
         testHostRequest(
@@ -181,6 +190,7 @@ class Monitor implements MonitorService {
     if (options.alwaysViewed === true) this.#viewers.add();
     for (const source of this.#sources.keys()) source.setMode(this.#viewers.mode);
     for (const source of this.#sources.keys()) source.start();
+    this.#scheduleBatch();
   }
 
   handle<C extends InvokeChannel>(
@@ -225,6 +235,8 @@ class Monitor implements MonitorService {
     if (this.#stopped) return;
     this.#stopped = true;
     this.#stopExternal();
+    if (this.#batchTimer !== null) this.#o.clock.clearTimeout(this.#batchTimer);
+    this.#o.disk?.close(this.#o.clock.now());
     // For good: pooled engine connections (SSH sessions too) are dropped, not left to idle out.
     for (const [source, unsubscribe] of this.#sources) {
       unsubscribe();
@@ -239,14 +251,14 @@ class Monitor implements MonitorService {
       source,
       source.on({
         round: (round) => {
-          for (const sample of round.samples) this.#history.add(sample);
+          for (const sample of round.samples) if (this.#history.add(sample)) this.#o.disk?.note(sample);
           this.#rounds.set(round.host, round);
           this.#events.emit('monitor:round', round);
           this.#raised(this.#engine.onRound(round.host, round.samples, round.hostOomKills));
         },
         host: (state) => {
           this.#hosts.set(state.host, state);
-          this.#events.emit('monitor:host', state);
+          this.#events.emit('monitor:host', this.#withHistoryProblem(state));
           this.#raised(this.#engine.onHost(state));
         },
         event: (event) => {
@@ -273,7 +285,7 @@ class Monitor implements MonitorService {
     this.#attach(source);
     source.setMode(this.#viewers.mode);
     this.#hosts.set(source.state.host, source.state);
-    this.#events.emit('monitor:host', source.state);
+    this.#events.emit('monitor:host', this.#withHistoryProblem(source.state));
     if (!this.#paused) source.start();
     return true;
   }
@@ -323,7 +335,31 @@ class Monitor implements MonitorService {
     const states = new Map<string, HostState>();
     for (const source of this.#sources.keys()) states.set(source.state.host, source.state);
     for (const [host, state] of this.#hosts) states.set(host, state);
-    return [...states.values()];
+    return [...states.values()].map((state) => this.#withHistoryProblem(state));
+  }
+
+  #withHistoryProblem(state: HostState): HostState {
+    const problem = this.#historyProblem;
+    if (problem === null) return state;
+    return { ...state, warning: state.warning === undefined ? problem : `${state.warning} ${problem}` };
+  }
+
+  /** Off the collectors' path: their rounds only note samples, this writes them in one transaction. */
+  #scheduleBatch(): void {
+    const disk = this.#o.disk;
+    if (disk === undefined || this.#stopped) return;
+    this.#batchTimer = this.#o.clock.setTimeout(() => {
+      disk.flush(this.#o.clock.now());
+      if (disk.problem !== this.#historyProblem) this.#historyProblemChanged(disk.problem);
+      this.#scheduleBatch();
+    }, this.#o.historyBatchMs ?? HISTORY_BATCH_MS);
+  }
+
+  /** Said once on the warning path and pushed with each host, so the page's banner and `watch` show it. */
+  #historyProblemChanged(problem: string | null): void {
+    this.#historyProblem = problem;
+    if (problem !== null) this.#warn(problem);
+    for (const state of this.#hostStates()) this.#events.emit('monitor:host', state);
   }
 
   #snapshot(): Snapshot {
@@ -382,6 +418,8 @@ class Monitor implements MonitorService {
   #applied(before: Settings, next: Settings): Settings {
     this.#known = next;
     this.#engine.updateSettings(next.alerts);
+    const limits = limitsOf(next.history);
+    this.#o.disk?.setLimits(limits.days, limits.maxBytes);
     for (const source of this.#sources.keys()) source.setLogPatterns?.(next.logPatterns ?? []);
     this.#saved?.follow(before.hosts, next.hosts);
     const shown = settingsForPage(next);

@@ -21,7 +21,18 @@ export interface Settings {
   readonly channels?: ChannelsSetting;
   /** The user's own log lines to alert on, beside Dify's known ones (src/logs/signatures.ts); none when absent. */
   readonly logPatterns?: readonly LogPatternSetting[];
+  /** Absent in files saved before history was kept on disk: read it as DEFAULT_HISTORY. */
+  readonly history?: HistorySetting;
 }
+
+/** History on disk (src/history/disk.ts): how many days of 1 min buckets, and the most bytes the file may take. */
+export interface HistorySetting {
+  readonly days: number;
+  readonly maxMegabytes: number;
+}
+
+export const DEFAULT_HISTORY: HistorySetting = { days: 7, maxMegabytes: 256 };
+
 
 /** A line to alert on: a JavaScript regular expression, tried on the first 2,000 characters of each line. */
 export interface LogPatternSetting {
@@ -300,6 +311,15 @@ export const SETTINGS_SCHEMA = {
         enabled: { type: 'boolean' },
         bind: { type: 'string', pattern: '^[0-9A-Za-z.:]{1,64}$' },
         port: { type: 'integer', minimum: 1, maximum: 65535 },
+      },
+    },
+    history: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['days', 'maxMegabytes'],
+      properties: {
+        days: { type: 'integer', minimum: 1, maximum: 30 },
+        maxMegabytes: { type: 'integer', minimum: 16, maximum: 4096 },
       },
     },
     logPatterns: {

@@ -1,0 +1,107 @@
+/**
+ * The morning report: one notification that sums up a time away (a sleep, the app not running,
+ * or the day since a configured hour), from the timeline's entries of that time and the memory
+ * each container held before and after. Nothing to say, no report: the monitor's own starts and
+ * sleeps are not news, and neither is memory that only moved.
+ */
+import type { TimelineEntry } from '../history/timeline-entry.ts';
+import { formatBytes } from './format.ts';
+
+const TEXT = {
+  title: (away: string) => `While you were away (${away})`,
+  oom: (name: string, at: string) => `${name} OOM-killed at ${at}`,
+  andRestarted: ' and restarted',
+  restarts: (name: string, n: number) => (n === 1 ? `${name} restarted` : `${name} restarted ${n} times`),
+  deploy: (text: string) => text,
+  engineDown: (host: string, at: string) => `engine ${host} down at ${at}`,
+  memory: (name: string, delta: string) => `${name} memory +${delta}`,
+  count: (n: number, severity: string) => `${n} ${severity}${n === 1 ? '' : 's'}`,
+} as const;
+
+/** A container's memory, keyed by history key: the name to say and the bytes. */
+export type MemoryByKey = ReadonlyMap<string, { readonly name: string; readonly bytes: number }>;
+
+export interface AwayInput {
+  readonly from: number;
+  readonly to: number;
+  /** The timeline's entries of [from, to], oldest first. */
+  readonly entries: readonly TimelineEntry[];
+  readonly memoryBefore: MemoryByKey;
+  readonly memoryAfter: MemoryByKey;
+  /** Local clock time of a moment, "03:12". */
+  readonly clockTime: (ts: number) => string;
+}
+
+export interface AwayReport {
+  readonly title: string;
+  readonly body: string;
+  /** The first entry told: where a click opens the timeline. */
+  readonly firstTs: number;
+  readonly entries: number;
+}
+
+/** Growth below this is the ordinary breathing of a process, not worth a line. */
+export const MEMORY_NEWS_BYTES = 256 * 1024 * 1024;
+const QUIET_KINDS = new Set(['app-start', 'app-sleep', 'engine-up']);
+
+export function awayReport(input: AwayInput): AwayReport | null {
+  const news = input.entries.filter((e) => !QUIET_KINDS.has(e.kind));
+  if (news.length === 0) return null;
+  const parts = [...eventParts(news, input.clockTime), ...memoryParts(input), ...countParts(news)];
+  return {
+    title: TEXT.title(formatSpan(input.to - input.from)),
+    body: parts.join('; '),
+    firstTs: (news[0] as TimelineEntry).ts,
+    entries: news.length,
+  };
+}
+
+function eventParts(news: readonly TimelineEntry[], clockTime: (ts: number) => string): string[] {
+  const parts: string[] = [];
+  const restarts = new Map<string, { name: string; n: number }>();
+  for (const e of news) {
+    const who = e.key ?? e.name ?? '';
+    if (e.kind === 'restart') {
+      const r = restarts.get(who) ?? { name: e.name ?? who, n: 0 };
+      restarts.set(who, { ...r, n: r.n + 1 });
+    }
+  }
+  for (const e of news) {
+    const who = e.key ?? e.name ?? '';
+    if (e.kind === 'oom') {
+      const restarted = restarts.delete(who);
+      parts.push(TEXT.oom(e.name ?? who, clockTime(e.ts)) + (restarted ? TEXT.andRestarted : ''));
+    } else if (e.kind === 'deploy') parts.push(TEXT.deploy(e.text));
+    else if (e.kind === 'engine-down') parts.push(TEXT.engineDown(e.host ?? '', clockTime(e.ts)));
+  }
+  for (const { name, n } of restarts.values()) parts.push(TEXT.restarts(name, n));
+  return parts;
+}
+
+function memoryParts(input: AwayInput): string[] {
+  const grown: { name: string; delta: number }[] = [];
+  for (const [key, after] of input.memoryAfter) {
+    const before = input.memoryBefore.get(key);
+    if (before === undefined) continue;
+    const delta = after.bytes - before.bytes;
+    if (delta >= MEMORY_NEWS_BYTES) grown.push({ name: after.name, delta });
+  }
+  return grown.sort((a, b) => b.delta - a.delta).map((g) => TEXT.memory(g.name, formatBytes(g.delta)));
+}
+
+function countParts(news: readonly TimelineEntry[]): string[] {
+  const alerts = news.filter((e) => e.kind === 'alert');
+  return (['critical', 'warning'] as const).flatMap((severity) => {
+    const n = alerts.filter((e) => e.severity === severity).length;
+    return n === 0 ? [] : [TEXT.count(n, severity)];
+  });
+}
+
+/** "7 h", "2 min", "1 h 5 min": how long the user was away, as a person would say it. */
+export function formatSpan(ms: number): string {
+  const minutes = Math.max(1, Math.round(ms / 60_000));
+  if (minutes < 60) return `${minutes} min`;
+  const hours = Math.floor(minutes / 60);
+  const rest = minutes % 60;
+  return rest === 0 || hours >= 5 ? `${Math.round(minutes / 60)} h` : `${hours} h ${rest} min`;
+}
