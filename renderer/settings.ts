@@ -5,7 +5,6 @@
 import type { DifyMonitorApi } from '../src/api.ts';
 import { ROLES, type Role } from '../src/model.ts';
 import type { FieldError, Settings, SettingsPatch } from '../src/settings/schema.ts';
-import { ChannelsPanel } from './channels.ts';
 import { h } from './dom.ts';
 
 interface Field {
@@ -233,7 +232,5 @@ export function renderSettings(api: DifyMonitorApi, settings: Settings): HTMLEle
       (error: unknown) => show([{ path: '/', message: (error as Error).message }]),
     );
   });
-  const channels = new ChannelsPanel(api);
-  void channels.load();
-  return h('div', { class: 'settings-page' }, form, channels.root);
+  return form;
 }

@@ -13,11 +13,11 @@ import { registerTopCommand } from './top.ts';
 import { SORT_KEYS, type SortKey } from './table.ts';
 import { processOutput } from './terminal.ts';
 import { runWatch } from './watch.ts';
-import { dataLocations, defaultAlertLogPath, defaultSettingsPath } from '../settings/paths.ts';
+import { dataLocations, defaultAlertLogPath, defaultSettingsPath, HISTORY_FILE } from '../settings/paths.ts';
 import { relocateData } from '../settings/relocate.ts';
 import { openSettingsFile } from '../settings/store.ts';
 import { fileURLToPath } from 'node:url';
-import { dirname } from 'node:path';
+import { dirname, join } from 'node:path';
 
 const warn = (text: string): boolean => process.stderr.write(`${text}\n`);
 
@@ -82,6 +82,7 @@ async function compose(
     settings: opened.store,
     hostFlags: flags.host,
     alertLogPath: flags.alertLog,
+    historyPath: join(dirname(flags.settings), HISTORY_FILE),
     clock: systemClock,
     warn,
     includeOthers: flags.all,

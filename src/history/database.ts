@@ -1,5 +1,6 @@
 import { existsSync, renameSync } from 'node:fs';
-import { DatabaseSync } from 'node:sqlite';
+import type * as NodeSqlite from 'node:sqlite';
+import type { DatabaseSync } from 'node:sqlite';
 import { MIGRATIONS, type Migration } from './migrations.ts';
 
 /**
@@ -20,6 +21,25 @@ import { MIGRATIONS, type Migration } from './migrations.ts';
  *   loses only the transaction in flight, and a torn WAL frame fails its checksum and is dropped
  *   by SQLite's recovery on the next open. One fsync per batch is the whole cost.
  */
+
+/**
+ * node:sqlite, loaded when first needed. Node 22 (and an Electron on it) prints "ExperimentalWarning:
+ * SQLite is an experimental feature" on loading it, a line a user of the CLI would take for a
+ * fault; that one warning is held back, every other goes out as before. Node 24 prints none.
+ */
+function sqlite(): typeof NodeSqlite {
+  const emitWarning = process.emitWarning;
+  process.emitWarning = ((warning: string | Error, ...rest: unknown[]) => {
+    const text = typeof warning === 'string' ? warning : warning.message;
+    if (/\bSQLite\b/.test(text)) return;
+    (emitWarning as (...args: unknown[]) => void).call(process, warning, ...rest);
+  }) as typeof process.emitWarning;
+  try {
+    return process.getBuiltinModule('node:sqlite');
+  } finally {
+    process.emitWarning = emitWarning;
+  }
+}
 
 /** `PRAGMA application_id`: tells our file from another program's SQLite file. ASCII "DfyM". */
 export const APPLICATION_ID = 0x4466794d;
@@ -80,7 +100,7 @@ export function openDatabase(path: string, options: OpenOptions = {}): OpenedDat
     const movedTo = moveAside(path, (options.now ?? (() => new Date()))());
     notice = { kind: 'moved-aside', path, movedTo, reason: problem.reason };
   }
-  const db = new DatabaseSync(path, { enableForeignKeyConstraints: true });
+  const db = new (sqlite().DatabaseSync)(path, { enableForeignKeyConstraints: true });
   try {
     configure(db);
     migrate(db, migrations);
@@ -98,7 +118,7 @@ type Problem =
 function inspect(path: string, latest: number): Problem | null {
   let db: DatabaseSync;
   try {
-    db = new DatabaseSync(path, { readOnly: true });
+    db = new (sqlite().DatabaseSync)(path, { readOnly: true });
   } catch (error) {
     return { kind: 'bad', reason: TEXT.notSqlite(messageOf(error)) };
   }

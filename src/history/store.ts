@@ -1,6 +1,6 @@
 import { SAMPLE_METRICS, type Sample } from '../model.ts';
 import { Ring } from './ring.ts';
-import { TIER_10S, TIER_1M, Tier, tierBytes, type BucketPoint } from './tiers.ts';
+import { TIER_10S, TIER_1M, Tier, tierBytes, type BucketPoint, type BucketRow } from './tiers.ts';
 
 /**
  * Bounded per-container history, keyed by Sample.key (host/stack/service/number) so that a
@@ -61,6 +61,22 @@ export interface SeriesSummary {
   readonly retainedFrom: Readonly<Record<Resolution, number | null>>;
 }
 
+/** One raw sample of every metric (NaN for none), in METRICS order. */
+export interface RawRow {
+  readonly ts: number;
+  readonly values: Float64Array;
+}
+
+/** A series as the disk keeps it, to refill the store at start. Rows oldest first. */
+export interface SavedSeries {
+  readonly latest: Sample;
+  readonly firstTs: number;
+  readonly restarts: readonly Restart[];
+  readonly raw: readonly RawRow[];
+  readonly '10s': readonly BucketRow[];
+  readonly '1m': readonly BucketRow[];
+}
+
 export interface HistoryOptions {
   /** Raw rows per series. */
   readonly rawCapacity?: number;
@@ -105,10 +121,10 @@ class Series {
   readonly firstTs: number;
   latest: Sample;
 
-  constructor(first: Sample, rawCapacity: number) {
+  constructor(first: Sample, rawCapacity: number, firstTs: number = first.ts) {
     this.raw = new Ring(rawCapacity, METRICS.length);
     this.tiers = { '10s': new Tier(TIER_10S, METRICS.length), '1m': new Tier(TIER_1M, METRICS.length) };
-    this.firstTs = first.ts;
+    this.firstTs = firstTs;
     this.latest = first;
   }
 
@@ -174,6 +190,27 @@ export class HistoryStore {
     this.#series.delete(sample.key);
     this.#series.set(sample.key, series);
     return true;
+  }
+
+  /**
+   * Refills a series from disk at start, before any sample of this run; a key already held is
+   * left as it is. The raw rows beyond the ring's capacity are the oldest and are dropped.
+   */
+  restore(key: string, saved: SavedSeries): boolean {
+    if (this.#series.has(key) || !Number.isFinite(saved.firstTs)) return false;
+    while (this.#series.size >= this.maxSeries) this.#evictOldest();
+    const series = new Series(saved.latest, this.rawCapacity, saved.firstTs);
+    for (const row of saved.raw.slice(-this.rawCapacity)) series.raw.push(row.ts, row.values);
+    series.tiers['10s'].seed(saved['10s']);
+    series.tiers['1m'].seed(saved['1m']);
+    series.restarts.push(...saved.restarts.slice(-MAX_RESTARTS));
+    this.#series.set(key, series);
+    return true;
+  }
+
+  /** A series' buckets of one tier from fromMs on, all metrics, the open one last: what the disk writes. */
+  bucketsFrom(key: string, resolution: '10s' | '1m', fromMs: number): BucketRow[] {
+    return this.#series.get(key)?.tiers[resolution].rowsFrom(fromMs) ?? [];
   }
 
   /** The last sample stored under key, as given. */

@@ -25,6 +25,14 @@ export interface BucketPoint {
   readonly count: number;
 }
 
+/** One bucket of every metric, as it is kept on disk: per metric min, avg, max (NaN for none). */
+export interface BucketRow {
+  readonly ts: number;
+  readonly count: number;
+  /** 3 values per metric: min, avg, max. */
+  readonly values: Float64Array;
+}
+
 export interface TierSpec {
   readonly widthMs: number;
   /** How far back closed buckets must reach when samples arrive without gaps. */
@@ -158,6 +166,55 @@ export class Tier {
       });
     }
     return points;
+  }
+
+  /** Every bucket starting at or after fromMs, the open one last, with all metrics: what a disk batch writes. */
+  rowsFrom(fromMs: number): BucketRow[] {
+    const rows: BucketRow[] = [];
+    const columns = 3 * this.#metricCount;
+    for (let i = this.#ring.firstAtOrAfter(fromMs); i < this.#ring.length; i++) {
+      const values = new Float64Array(columns);
+      for (let c = 0; c < columns; c++) values[c] = this.#ring.valueAt(1 + c, i) ?? NaN;
+      rows.push({ ts: this.#ring.tsAt(i), count: this.#ring.valueAt(0, i) ?? 0, values });
+    }
+    const open = this.#openStart;
+    if (!Number.isNaN(open) && open >= fromMs) {
+      const values = new Float64Array(columns);
+      for (let m = 0; m < this.#metricCount; m++) {
+        const n = this.#n[m] as number;
+        values[3 * m] = n === 0 ? NaN : (this.#min[m] as number);
+        values[3 * m + 1] = n === 0 ? NaN : (this.#sum[m] as number) / n;
+        values[3 * m + 2] = n === 0 ? NaN : (this.#max[m] as number);
+      }
+      rows.push({ ts: open, count: this.#openCount, values });
+    }
+    return rows;
+  }
+
+  /**
+   * Refills an empty tier from disk, oldest first. The newest row becomes the open bucket again, so
+   * a restart within its width goes on folding into it; its per-metric sample count is not kept on
+   * disk and is taken to be the bucket's count, which only weighs the average of that one bucket.
+   */
+  seed(rows: readonly BucketRow[]): void {
+    const last = rows.at(-1);
+    if (last === undefined || !Number.isNaN(this.#openStart)) return;
+    const row = this.#row;
+    for (const bucket of rows.slice(0, -1)) {
+      row[0] = bucket.count;
+      row.set(bucket.values.subarray(0, row.length - 1), 1);
+      this.#ring.push(bucket.ts, row);
+    }
+    this.#open(last.ts);
+    this.#openCount = last.count;
+    for (let m = 0; m < this.#metricCount; m++) {
+      const avg = last.values[3 * m + 1] as number;
+      if (Number.isNaN(avg)) continue;
+      this.#min[m] = last.values[3 * m] as number;
+      this.#max[m] = last.values[3 * m + 2] as number;
+      this.#n[m] = last.count;
+      this.#sum[m] = avg * last.count;
+    }
   }
 
   #open(start: number): void {

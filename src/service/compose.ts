@@ -99,8 +99,6 @@ export async function composeMonitor(options: ComposeOptions): Promise<Composed>
         });
   const { delivery, settings, clock, warn } = options;
   const secrets = delivery === undefined ? null : (delivery.secrets ?? ownerOnlyFileStore(delivery.dir));
-  const { delivery, settings, clock, warn } = options;
-  const secrets = delivery === undefined ? null : (delivery.secrets ?? ownerOnlyFileStore(delivery.dir));
   const service = createMonitorService({
     collectors: [...collectors, ...(options.moreSources?.(connect) ?? [])],
     clock: options.clock,

@@ -8,6 +8,9 @@ import { posix, win32 } from 'node:path';
  */
 export const DATA_FOLDER = 'dify-monitor';
 
+/** The history database's name in the data folder; a `--settings` elsewhere keeps it beside that file. */
+export const HISTORY_FILE = 'history.sqlite';
+
 /** What decides the paths: given, so that every OS's answer can be checked on any OS. */
 export interface PathContext {
   readonly platform: NodeJS.Platform;
@@ -24,6 +27,8 @@ export interface DataLocations {
   readonly dir: string;
   readonly settings: string;
   readonly alertLog: string;
+  /** The SQLite file history (and the timeline) are kept in: src/history/database.ts. */
+  readonly history: string;
   /** Folders an earlier version kept settings (and, for the desktop app, its alert log) in, other than `dir`. */
   readonly oldDirs: readonly string[];
   /** Where an earlier CLI kept its alert log (XDG state). */
@@ -56,6 +61,7 @@ export function dataLocations(context: PathContext = currentPathContext()): Data
     dir,
     settings: path.join(dir, 'settings.json'),
     alertLog: path.join(dir, 'alerts.json'),
+    history: path.join(dir, HISTORY_FILE),
     oldDirs,
     oldAlertLogs: distinct(
       context,
