@@ -5,6 +5,7 @@
 import type { DifyMonitorApi } from '../src/api.ts';
 import { ROLES, type Role } from '../src/model.ts';
 import type { FieldError, Settings, SettingsPatch } from '../src/settings/schema.ts';
+import { ChannelsPanel } from './channels.ts';
 import { h } from './dom.ts';
 
 interface Field {
@@ -232,5 +233,7 @@ export function renderSettings(api: DifyMonitorApi, settings: Settings): HTMLEle
       (error: unknown) => show([{ path: '/', message: (error as Error).message }]),
     );
   });
-  return form;
+  const channels = new ChannelsPanel(api);
+  void channels.load();
+  return h('div', { class: 'settings-page' }, form, channels.root);
 }

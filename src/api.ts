@@ -8,6 +8,7 @@ import type { Alert } from './alerts/types.ts';
 import type { RawPoint } from './history/store.ts';
 import type { BucketPoint } from './history/tiers.ts';
 import type { Verdict } from './alerts/verdict.ts';
+import type { TimelineEntry } from './history/timeline-entry.ts';
 import {
   isOneOf,
   type ContainerEvent,
@@ -18,15 +19,8 @@ import {
   type Sample,
 } from './model.ts';
 import { ALERT_RULES, type AlertRule } from './alerts/types.ts';
-import {
-  CHANNEL_KINDS,
-  CHANNEL_SEVERITIES,
-  type ChannelKind,
-  type ChannelSeverity,
-  type FieldError,
-  type Settings,
-  type SettingsPatch,
-} from './settings/schema.ts';
+// Types only: the schema module compiles its validator when loaded, which a page's CSP forbids.
+import type { ChannelKind, ChannelSeverity, FieldError, Settings, SettingsPatch } from './settings/schema.ts';
 import { checkRemoteUrl } from './hosts/remote-url.ts';
 import { HOST_NAME_PATTERN } from './settings/host-name.ts';
 
@@ -59,6 +53,12 @@ export interface HistoryRequest {
 export type HistoryResponse =
   | { readonly resolution: 'raw'; readonly points: readonly RawPoint[] }
   | { readonly resolution: '10s' | '1m'; readonly widthMs: number; readonly points: readonly BucketPoint[] };
+
+/** The timeline between two moments (ms since epoch), oldest first. */
+export interface TimelineRequest {
+  readonly from: number;
+  readonly to: number;
+}
 
 export type MuteRequest =
   | { readonly scope: 'all'; readonly forMs: number }
@@ -188,6 +188,8 @@ export interface InvokeChannels {
   'monitor:processes': { request: { readonly key: string }; response: ProcessTable | null };
   /** The window was shown or hidden: the collectors switch between the fast and the tray rate. */
   'monitor:visible': { request: { readonly visible: boolean }; response: null };
+  /** Alerts, kills, restarts, deploys, engine and monitor changes kept on disk, oldest first. */
+  'timeline:list': { request: TimelineRequest; response: { readonly entries: readonly TimelineEntry[] } };
   'settings:set': { request: SettingsPatch; response: SettingsResult };
   'alerts:mute': { request: MuteRequest; response: { readonly mutedUntil: number | null } };
   /** History on disk: its file, size and bound, and why it is not written now; null when kept in memory only. */
@@ -210,6 +212,8 @@ export interface EventChannels {
   'monitor:host': HostState;
   'monitor:event': ContainerEvent;
   'monitor:alert': Alert;
+  /** A new timeline entry, as it is kept. */
+  'monitor:timeline': TimelineEntry;
   'settings:changed': Settings;
   /** The tray or a notification asks the window to show one container. */
   'ui:focus-container': { readonly key: string };
@@ -270,6 +274,19 @@ function historyRequest(request: unknown): Checked<HistoryRequest> {
   if (!isHistoryWindow(window))
     return invalid(`window must be one of ${Object.keys(HISTORY_WINDOWS).join(', ')}`);
   return valid({ key, metric, window });
+}
+
+function timelineRequest(request: unknown): Checked<TimelineRequest> {
+  if (!isRecord(request)) return invalid('expects { from, to }');
+  const { from, to } = request;
+  if (
+    typeof from !== 'number' ||
+    !Number.isSafeInteger(from) ||
+    typeof to !== 'number' ||
+    !Number.isSafeInteger(to)
+  )
+    return invalid('from and to must be whole ms since epoch');
+  return from <= to ? valid({ from, to }) : invalid('from must not be after to');
 }
 
 function muteAll(request: Record<string, unknown>): Checked<MuteRequest> {
@@ -337,15 +354,14 @@ function channelSmtp(v: unknown): Checked<NonNullable<ChannelAddRequest['smtp']>
   return valid(v as NonNullable<ChannelAddRequest['smtp']>);
 }
 
-/** The shape of a new channel; src/delivery/channel-config.ts judges what it says. */
+/** The shape of a new channel; src/delivery/channel-config.ts judges what it says (kind and severity too). */
 function channelAdd(request: unknown): Checked<ChannelAddRequest> {
   if (!isRecord(request)) return invalid('expects a channel');
   const { kind, keyword, minSeverity, stacks, rules } = request;
   const name = channelName(request);
   if (!name.ok) return invalid('name must be letters, digits, ".", "-" and "_", up to 64');
-  if (!isOneOf(CHANNEL_KINDS, kind)) return invalid(`kind must be one of ${CHANNEL_KINDS.join(', ')}`);
-  if (!isOneOf(CHANNEL_SEVERITIES, minSeverity))
-    return invalid(`minSeverity must be one of ${CHANNEL_SEVERITIES.join(', ')}`);
+  if (!isText(kind)) return invalid('kind must be a kind of channel');
+  if (!isText(minSeverity)) return invalid('minSeverity must be a severity');
   if (!isTextList(stacks)) return invalid('stacks must be a list of stack names');
   if (!Array.isArray(rules) || !rules.every((r) => isOneOf(ALERT_RULES, r)))
     return invalid(`rules must be a list of ${ALERT_RULES.join(', ')}`);
@@ -356,11 +372,11 @@ function channelAdd(request: unknown): Checked<ChannelAddRequest> {
   if (smtp !== null && !smtp.ok) return smtp;
   return valid({
     name: name.value.name,
-    kind,
+    kind: kind as ChannelKind,
     secrets: secrets.value,
     ...(keyword === undefined ? {} : { keyword }),
     ...(smtp === null ? {} : { smtp: smtp.value }),
-    minSeverity,
+    minSeverity: minSeverity as ChannelSeverity,
     stacks,
     rules,
   });
@@ -382,6 +398,7 @@ const REQUEST_CHECKS: RequestChecks = {
     isRecord(request) && typeof request['visible'] === 'boolean'
       ? valid({ visible: request['visible'] })
       : invalid('expects { visible: boolean }'),
+  'timeline:list': timelineRequest,
   'settings:set': (request) =>
     isRecord(request) ? valid(request as SettingsPatch) : invalid('expects an object of settings to change'),
   'alerts:mute': muteRequest,
@@ -400,6 +417,7 @@ const EVENT_CHANNEL_SET = {
   'monitor:host': true,
   'monitor:event': true,
   'monitor:alert': true,
+  'monitor:timeline': true,
   'monitor:verdict': true,
   'settings:changed': true,
   'ui:focus-container': true,

@@ -1,0 +1,372 @@
+/**
+ * The Channels part of Settings: where alerts go besides the desktop, as `dify-monitor channels`
+ * has them. The list shows each channel's masked target and how its last delivery went; a new
+ * channel's secrets are typed once, sent with `channels:add` and never come back (the fields are
+ * cleared once saved); Test shows the receiver's exact answer.
+ */
+import type {
+  ChannelAddRequest,
+  ChannelList,
+  ChannelSecretField,
+  ChannelTestResult,
+  ChannelView,
+  DifyMonitorApi,
+} from '../src/api.ts';
+import { ALERT_RULES, type AlertRule } from '../src/alerts/types.ts';
+// Types only: the schema module compiles its validator when loaded, which the page's CSP forbids.
+import type { ChannelKind, ChannelSeverity, SmtpSecurity } from '../src/settings/schema.ts';
+import { append, h } from './dom.ts';
+import { dateTime } from './format.ts';
+
+const TEXT = {
+  title: 'Channels',
+  intro: 'Alerts also go to chat, phones and mail: one message per incident, resolved included.',
+  kept: (where: string) =>
+    `Secrets (webhook URLs, signing secrets, tokens, passwords) are kept ${where}; this page never gets them back.`,
+  none: 'No channels yet: alerts go to the log and the desktop only.',
+  heads: ['Name', 'Kind', 'Target', 'Sends', 'Last delivery', ''],
+  test: 'Test',
+  remove: 'Remove',
+  removeSure: (name: string) => `Remove ${name}?`,
+  testing: 'Sending a test message…',
+  add: 'Add a channel',
+  save: 'Save channel',
+  saved: (name: string) => `Saved "${name}". Send it a test message with Test.`,
+  removed: (name: string) => `Removed "${name}" and its secrets.`,
+  notSaved: (why: string) => `Not saved: ${why}`,
+  cannotList: (why: string) => `Cannot list the channels: ${why}`,
+  allStacks: 'every stack',
+  allRules: 'every rule',
+  outcome: {
+    delivered: 'Delivered. The receiver answered:',
+    retry: 'Not delivered (would be tried again):',
+    rejected: 'Refused:',
+    'not-sent': 'Not sent:',
+  },
+  last: {
+    off: 'switched off',
+    never: 'nothing sent yet',
+    delivered: 'ok',
+    retrying: 'retrying',
+    refused: 'refused (not retried)',
+  },
+  waiting: (n: number) => `${n} waiting`,
+  dropped: (n: number) => `${n} dropped: the outbox was full`,
+  labels: {
+    name: 'Name',
+    kind: 'Kind',
+    url: 'URL',
+    secret: 'Signing secret',
+    token: 'Access token',
+    keyword: 'Keyword',
+    smtpHost: 'SMTP server',
+    smtpPort: 'Port',
+    security: 'Security',
+    user: 'Login',
+    password: 'Password',
+    from: 'From',
+    to: 'To (comma-separated)',
+    minSeverity: 'Send from',
+    stacks: 'Only stacks (comma-separated)',
+    rules: 'Only rules (none ticked: all)',
+  },
+  urlHint: {
+    webhook: 'https://example.com/hooks/…',
+    slack: 'https://hooks.slack.com/services/…',
+    dingtalk: 'https://oapi.dingtalk.com/robot/send?access_token=…',
+    feishu: 'https://open.feishu.cn/open-apis/bot/v2/hook/…',
+    wecom: 'https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=…',
+    ntfy: 'https://ntfy.sh/<topic>',
+    email: '',
+  },
+} as const;
+
+type Field = keyof typeof TEXT.labels;
+type KindField = Exclude<Field, 'name' | 'kind' | 'minSeverity' | 'stacks' | 'rules'>;
+
+/** Which fields each kind asks for, in order; the secrets among them are never shown again. */
+const KIND_FIELDS: { readonly [K in ChannelKind]: readonly KindField[] } = {
+  webhook: ['url', 'secret'],
+  slack: ['url'],
+  dingtalk: ['url', 'secret', 'keyword'],
+  feishu: ['url', 'secret', 'keyword'],
+  wecom: ['url'],
+  ntfy: ['url', 'token'],
+  email: ['smtpHost', 'smtpPort', 'security', 'user', 'password', 'from', 'to'],
+};
+const CHANNEL_KINDS = Object.keys(KIND_FIELDS) as ChannelKind[];
+const CHANNEL_SEVERITIES = Object.keys({ warning: 1, critical: 1 } satisfies Record<ChannelSeverity, 1>);
+const SMTP_SECURITY = Object.keys({ starttls: 1, tls: 1 } satisfies Record<SmtpSecurity, 1>);
+const SECRET: ReadonlySet<Field> = new Set<Field>(['url', 'secret', 'token', 'password']);
+const KIND_FIELD_LIST = [...new Set(Object.values(KIND_FIELDS).flat())];
+
+function isChannelList(v: unknown): v is ChannelList {
+  if (typeof v !== 'object' || v === null) return false;
+  const list = v as Record<string, unknown>;
+  return (
+    typeof list['secretsKept'] === 'string' &&
+    Array.isArray(list['channels']) &&
+    list['channels'].every(
+      (c: unknown) =>
+        typeof c === 'object' &&
+        c !== null &&
+        typeof (c as ChannelView).name === 'string' &&
+        typeof (c as ChannelView).target === 'string' &&
+        (CHANNEL_KINDS as readonly unknown[]).includes((c as ChannelView).kind) &&
+        typeof (c as ChannelView).status === 'object',
+    )
+  );
+}
+
+const words = (text: string): string[] =>
+  text
+    .split(',')
+    .map((w) => w.trim())
+    .filter((w) => w !== '');
+
+function filterText(c: ChannelView): string {
+  const stacks = c.stacks.length === 0 ? TEXT.allStacks : c.stacks.join(', ');
+  const rules = c.rules.length === 0 ? TEXT.allRules : c.rules.join(', ');
+  return `${c.minSeverity}+ · ${stacks} · ${rules}`;
+}
+
+function statusCell(c: ChannelView): HTMLElement {
+  const s = c.status;
+  const good = s.last === 'delivered' || s.last === 'never';
+  return h(
+    'td',
+    { class: 'channel-status', 'data-last': s.last },
+    h('span', { class: `badge ${good ? 'ok' : 'warning'}` }, TEXT.last[s.last]),
+    s.at === null ? null : h('div', { class: 'sub' }, dateTime(s.at)),
+    s.why === null ? null : h('div', { class: 'sub channel-why' }, s.why),
+    s.waiting === 0 ? null : h('div', { class: 'sub' }, TEXT.waiting(s.waiting)),
+    s.dropped === 0 ? null : h('div', { class: 'sub' }, TEXT.dropped(s.dropped)),
+  );
+}
+
+/** The receiver's answer as `channels test` prints it: what became of it, then the answer as it came. */
+function showTest(out: HTMLElement, result: ChannelTestResult): void {
+  out.dataset['ok'] = String(result.outcome === 'delivered');
+  out.replaceChildren(
+    h('span', {}, `${TEXT.outcome[result.outcome]}${result.why === null ? '' : ` ${result.why}`}`),
+    result.answer === '' ? '' : h('pre', { class: 'channel-answer' }, result.answer),
+  );
+}
+
+export class ChannelsPanel {
+  readonly root: HTMLElement;
+  readonly #api: DifyMonitorApi;
+  readonly #body = h('div');
+  readonly #kept = h('p', { class: 'sub channel-kept' });
+  readonly #status = h('p', { class: 'channels-status', role: 'status', 'aria-live': 'polite' });
+  readonly #inputs = new Map<Field, HTMLInputElement | HTMLSelectElement>();
+  readonly #rows = new Map<KindField, HTMLElement>();
+  readonly #rules = ALERT_RULES.map((rule) =>
+    h('input', { type: 'checkbox', value: rule, class: 'channel-rule' }),
+  );
+  #list: ChannelList = { channels: [], secretsKept: '' };
+
+  constructor(api: DifyMonitorApi) {
+    this.#api = api;
+    const form = h('form', { class: 'channel-form host-form', novalidate: true, 'aria-label': TEXT.add });
+    const fieldset = h('fieldset', {}, h('legend', {}, TEXT.add));
+    fieldset.append(this.#field('name'), this.#select('kind', CHANNEL_KINDS));
+    for (const field of KIND_FIELD_LIST) {
+      const row = field === 'security' ? this.#select('security', SMTP_SECURITY) : this.#field(field);
+      this.#rows.set(field, row);
+      fieldset.append(row);
+    }
+    fieldset.append(
+      this.#select('minSeverity', CHANNEL_SEVERITIES),
+      this.#field('stacks'),
+      h(
+        'div',
+        { class: 'field channel-rules' },
+        h('span', {}, TEXT.labels.rules),
+        h('span', {}, ...this.#rules.map((box) => h('label', {}, box, ` ${box.value} `))),
+      ),
+      h('div', {}, h('button', { type: 'submit' }, TEXT.save)),
+    );
+    form.append(fieldset);
+    this.#inputs.get('kind')?.addEventListener('change', () => this.#showKind());
+    form.addEventListener('submit', (event) => {
+      event.preventDefault();
+      void this.#add();
+    });
+    this.root = h(
+      'section',
+      { class: 'channels hosts', 'aria-label': TEXT.title },
+      h('h2', {}, TEXT.title),
+      h('p', { class: 'sub' }, TEXT.intro),
+      this.#kept,
+      this.#body,
+      form,
+      this.#status,
+    );
+    this.#showKind();
+    // Another window or the CLI may change the channels; listening stops once this page is left.
+    const off = api.on('settings:changed', () => {
+      if (this.root.isConnected) void this.load();
+      else off();
+    });
+  }
+
+  async load(): Promise<void> {
+    try {
+      const list = await this.#api.invoke('channels:list', null);
+      if (!isChannelList(list)) throw new Error('the list of channels could not be read');
+      this.#list = list;
+    } catch (error) {
+      this.#status.textContent = TEXT.cannotList((error as Error).message);
+    }
+    this.#render();
+  }
+
+  #field(field: Field): HTMLElement {
+    const id = `channel-${field}`;
+    const input = h('input', {
+      id,
+      type: SECRET.has(field) ? 'password' : 'text',
+      autocomplete: 'off',
+      inputmode: field === 'smtpPort' ? 'numeric' : undefined,
+    });
+    this.#inputs.set(field, input);
+    return h('div', { class: 'field' }, h('label', { for: id }, TEXT.labels[field]), input);
+  }
+
+  #select(field: Field, options: readonly string[]): HTMLElement {
+    const id = `channel-${field}`;
+    const select = h('select', { id }, ...options.map((o) => h('option', { value: o }, o)));
+    this.#inputs.set(field, select);
+    return h('div', { class: 'field' }, h('label', { for: id }, TEXT.labels[field]), select);
+  }
+
+  #value(field: Field): string {
+    return this.#inputs.get(field)?.value.trim() ?? '';
+  }
+
+  #kind(): ChannelKind {
+    const kind = this.#value('kind');
+    return (CHANNEL_KINDS as readonly string[]).includes(kind) ? (kind as ChannelKind) : 'webhook';
+  }
+
+  #showKind(): void {
+    const kind = this.#kind();
+    for (const [field, row] of this.#rows) row.hidden = !KIND_FIELDS[kind].includes(field);
+    const url = this.#inputs.get('url');
+    if (url instanceof HTMLInputElement) url.placeholder = TEXT.urlHint[kind];
+  }
+
+  #request(): ChannelAddRequest {
+    const kind = this.#kind();
+    const shown = KIND_FIELDS[kind];
+    const given = (field: KindField): string | undefined =>
+      shown.includes(field) && this.#value(field) !== '' ? this.#value(field) : undefined;
+    const secrets: Partial<Record<ChannelSecretField, string>> = {};
+    for (const field of ['url', 'secret', 'token', 'password'] as const) {
+      const value = given(field);
+      if (value !== undefined) secrets[field] = value;
+    }
+    const port = given('smtpPort');
+    const keyword = given('keyword');
+    const smtp = {
+      host: given('smtpHost'),
+      port: port === undefined ? undefined : Number(port),
+      security: given('security'),
+      user: given('user'),
+      from: given('from'),
+      to: words(given('to') ?? ''),
+    };
+    return {
+      name: this.#value('name'),
+      kind,
+      secrets,
+      ...(keyword === undefined ? {} : { keyword }),
+      ...(kind === 'email'
+        ? { smtp: Object.fromEntries(Object.entries(smtp).filter(([, v]) => v !== undefined)) }
+        : {}),
+      minSeverity: this.#value('minSeverity') === 'critical' ? 'critical' : 'warning',
+      stacks: words(this.#value('stacks')),
+      rules: this.#rules.filter((box) => box.checked).map((box) => box.value as AlertRule),
+    };
+  }
+
+  async #add(): Promise<void> {
+    const request = this.#request();
+    try {
+      const result = await this.#api.invoke('channels:add', request);
+      if (!result.ok) {
+        this.#status.textContent = TEXT.notSaved(result.error);
+        return;
+      }
+      // The secrets were sent once; nothing of them stays in the page.
+      for (const [field, input] of this.#inputs)
+        if (field !== 'kind' && input instanceof HTMLInputElement) input.value = '';
+      for (const box of this.#rules) box.checked = false;
+      this.#status.textContent = TEXT.saved(request.name);
+    } catch (error) {
+      this.#status.textContent = TEXT.notSaved((error as Error).message);
+    }
+    await this.load();
+  }
+
+  #render(): void {
+    this.#kept.textContent = this.#list.secretsKept === '' ? '' : TEXT.kept(this.#list.secretsKept);
+    const rows = this.#list.channels.map((c) => this.#row(c));
+    this.#body.replaceChildren();
+    append(this.#body, [
+      rows.length === 0
+        ? h('p', { class: 'empty' }, TEXT.none)
+        : h(
+            'table',
+            { class: 'snapshot channel-list' },
+            h('thead', {}, h('tr', {}, ...TEXT.heads.map((head) => h('th', {}, head)))),
+            h('tbody', {}, ...rows),
+          ),
+    ]);
+  }
+
+  #row(c: ChannelView): HTMLElement {
+    const result = h('output', { class: 'test-result channel-test-result', 'aria-live': 'polite' });
+    const test = h('button', { type: 'button', class: 'test-channel' }, TEXT.test);
+    test.addEventListener('click', () => {
+      result.textContent = TEXT.testing;
+      result.removeAttribute('data-ok');
+      this.#api.invoke('channels:test', { name: c.name }).then(
+        (answer) => showTest(result, answer),
+        (error: unknown) =>
+          showTest(result, { outcome: 'not-sent', why: (error as Error).message, answer: '' }),
+      );
+    });
+    const remove = h('button', { type: 'button', class: 'remove-channel' }, TEXT.remove);
+    remove.addEventListener('click', () => {
+      // Two clicks: a channel and its secrets are not lost to one stray click.
+      if (remove.dataset['confirm'] === undefined) {
+        remove.dataset['confirm'] = 'yes';
+        remove.textContent = TEXT.removeSure(c.name);
+        return;
+      }
+      void this.#remove(c.name);
+    });
+    return h(
+      'tr',
+      { class: 'channel', 'data-channel': c.name },
+      h('td', {}, c.name),
+      h('td', {}, c.kind),
+      h('td', { class: 'channel-target' }, c.target),
+      h('td', {}, filterText(c)),
+      statusCell(c),
+      h('td', {}, test, ' ', remove, result),
+    );
+  }
+
+  async #remove(name: string): Promise<void> {
+    try {
+      const result = await this.#api.invoke('channels:remove', { name });
+      this.#status.textContent = result.ok ? TEXT.removed(name) : TEXT.notSaved(result.error);
+    } catch (error) {
+      this.#status.textContent = TEXT.notSaved((error as Error).message);
+    }
+    await this.load();
+  }
+}
