@@ -19,6 +19,7 @@ import { exportControls } from './export.ts';
 import { processSection, processTableOf } from './processes.ts';
 import { clockTime, duration, formatBytes, percent } from './format.ts';
 import type { State } from './state.ts';
+import { entryMarker, windowAround } from './timeline.ts';
 import { containerStatus, limitOf } from './status.ts';
 
 /** Points each window may hold: raw at 1 s for 5 min, 10 s buckets for 1 h, 1 min buckets for 24 h. */
@@ -127,6 +128,8 @@ export class DetailView {
   readonly #api: DifyMonitorApi;
   readonly #state: State;
   readonly #key: string;
+  /** The moment a timeline entry opened these charts at: marked, and the window holds it. */
+  readonly #at: number | null;
   #window: HistoryWindow = '5m';
   #memory: LiveChart | null = null;
   #cpu: LiveChart | null = null;
@@ -137,10 +140,12 @@ export class DetailView {
   #processesAskedAt = -Infinity;
   #generation = 0;
 
-  constructor(api: DifyMonitorApi, state: State, key: string) {
+  constructor(api: DifyMonitorApi, state: State, key: string, at: number | null = null) {
     this.#api = api;
     this.#state = state;
     this.#key = key;
+    this.#at = at;
+    if (at !== null) this.#window = windowAround(at, Date.now());
     this.#head = h('div', { class: 'detail-head' });
     this.#caption = h('p', { class: 'lines', 'data-lines': '' });
     this.#processBox = h('div', { 'data-processes': '' });
@@ -267,6 +272,7 @@ export class DetailView {
       ),
       colors,
     );
+    if (this.#at !== null) Object.assign(markers, entryMarker(this.#at, colors));
 
     const limit = limitOf(sample, settings);
     const memLines: Annotations = { ...markers };

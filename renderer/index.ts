@@ -13,6 +13,7 @@ import { dateTime } from './format.ts';
 import { renderOverview, type ListOptions } from './overview.ts';
 import { renderSettings } from './settings.ts';
 import { State } from './state.ts';
+import { TimelineView } from './timeline.ts';
 import { checkEvent, parseSnapshot } from './validate.ts';
 
 declare global {
@@ -24,18 +25,31 @@ declare global {
 }
 
 type Route =
-  { view: 'overview' } | { view: 'alerts' } | { view: 'settings' } | { view: 'detail'; key: string };
+  | { view: 'overview' }
+  | { view: 'alerts' }
+  | { view: 'settings' }
+  | { view: 'timeline'; at: number | null }
+  | { view: 'detail'; key: string; at: number | null };
+
+/** `?at=<ms>` after a route: the moment a timeline entry points at. */
+function atOf(query: string | undefined): number | null {
+  const at = Number(new URLSearchParams(query ?? '').get('at') ?? Number.NaN);
+  return Number.isSafeInteger(at) ? at : null;
+}
 
 function routeOf(hash: string): Route {
   if (hash.startsWith('#/c/')) {
+    const [path, query] = hash.slice(4).split('?');
     try {
-      return { view: 'detail', key: decodeURIComponent(hash.slice(4)) };
+      return { view: 'detail', key: decodeURIComponent(path ?? ''), at: atOf(query) };
     } catch {
       return { view: 'overview' };
     }
   }
   if (hash === '#/alerts') return { view: 'alerts' };
   if (hash === '#/settings') return { view: 'settings' };
+  if (hash === '#/timeline' || hash.startsWith('#/timeline?'))
+    return { view: 'timeline', at: atOf(hash.split('?')[1]) };
   return { view: 'overview' };
 }
 
@@ -47,6 +61,7 @@ class App {
   #route: Route = { view: 'overview' };
   #detail: DetailView | null = null;
   #hosts: HostsPanel | null = null;
+  #timeline: TimelineView | null = null;
   #pending = false;
   #notice: string | null = null;
 
@@ -89,6 +104,7 @@ class App {
       this.#header();
       if (this.#route.view === 'alerts' || this.#route.view === 'overview') this.#schedule();
     });
+    this.#on('monitor:timeline', (entry) => this.#timeline?.add(entry));
     this.#on('ui:focus-container', ({ key }) => {
       location.hash = `#/c/${encodeURIComponent(key)}`;
     });
@@ -136,15 +152,20 @@ class App {
     this.#detail?.destroy();
     this.#detail = null;
     this.#hosts = null;
+    this.#timeline = null;
     for (const link of document.querySelectorAll<HTMLAnchorElement>('[data-nav]')) {
       const current = link.dataset['nav'] === this.#route.view;
       if (current) link.setAttribute('aria-current', 'page');
       else link.removeAttribute('aria-current');
     }
     if (this.#route.view === 'detail') {
-      this.#detail = new DetailView(this.#api, this.#state, this.#route.key);
+      this.#detail = new DetailView(this.#api, this.#state, this.#route.key, this.#route.at);
       this.#main.replaceChildren(this.#detail.root);
       void this.#detail.load();
+    } else if (this.#route.view === 'timeline') {
+      this.#timeline = new TimelineView(this.#api, this.#route.at);
+      this.#main.replaceChildren(this.#timeline.root);
+      void this.#timeline.load();
     } else if (this.#route.view === 'settings') {
       this.#hosts = new HostsPanel(this.#api, () => this.#state.hosts);
       this.#main.replaceChildren(renderSettings(this.#api, this.#state.settings), this.#hosts.root);

@@ -17,6 +17,7 @@ import type { Clock } from '../util/clock.ts';
 import { createMonitorService } from './create-monitor.ts';
 import { openHistory } from './disk-history.ts';
 import { withDelivery } from './with-delivery.ts';
+import { SqliteJournal } from '../history/journal.ts';
 import { ownerOnlyFileStore, type SecretStore } from '../delivery/secret-store.ts';
 import type { MonitorService } from './monitor.ts';
 import type { MonitorSource } from './sources.ts';
@@ -108,6 +109,9 @@ export async function composeMonitor(options: ComposeOptions): Promise<Composed>
     ...(options.notifier === undefined ? {} : { notifier: options.notifier }),
     ...(options.alwaysViewed === true ? { alwaysViewed: true } : {}),
     ...(history === null ? {} : { history: history.store }),
+    ...(history === null || history.db === null
+      ? {}
+      : { journal: new SqliteJournal(history.db, options.clock.now()) }),
     ...(history === null || history.disk === null ? {} : { disk: history.disk }),
     ...(options.historyBatchMs === undefined ? {} : { historyBatchMs: options.historyBatchMs }),
     ...(byFlag ? {} : { savedHostCollector: (host: HostSetting) => createCollectorFor(host, connect) }),

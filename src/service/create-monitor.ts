@@ -35,6 +35,8 @@ import { activeMuteUntil, mutedAfter } from './mute.ts';
 import { closeSource, SavedHosts, type MakeCollector } from './saved-hosts.ts';
 import type { MonitorSource } from './sources.ts';
 import { Viewers } from './viewers.ts';
+import { MonitorTimeline } from './timeline.ts';
+import { MemoryJournal, type TimelineJournal } from '../history/journal.ts';
 
 export interface MonitorServiceOptions {
   readonly collectors: readonly MonitorSource[];
@@ -44,6 +46,8 @@ export interface MonitorServiceOptions {
   readonly alertLogPath?: string;
   readonly notifier?: Notifier;
   readonly history?: HistoryStore;
+  /** Where the timeline is kept across runs (the app database); in memory only when absent. */
+  readonly journal?: TimelineJournal;
   /** Keeps `history` on disk: fed each stored sample, written every `historyBatchMs` (HISTORY_BATCH_MS). */
   readonly disk?: DiskHistory;
   readonly historyBatchMs?: number;
@@ -86,6 +90,7 @@ class Monitor implements MonitorService {
   readonly #saved: SavedHosts | null;
   readonly #stopExternal: () => void;
   readonly #handlers: InvokeHandlers;
+  readonly #timeline: MonitorTimeline;
   /** The settings last put into effect: what an outside change of the file is compared with. */
   #known: Settings;
   #verdict: Verdict = { findings: [] };
@@ -117,6 +122,15 @@ class Monitor implements MonitorService {
         : { logPath: options.alertLogPath }),
       ...(options.notifier === undefined ? {} : { notifier: options.notifier }),
     });
+    this.#timeline = new MonitorTimeline({
+      journal: options.journal ?? new MemoryJournal(),
+      clock: options.clock,
+      ...(options.notifier === undefined ? {} : { notifier: options.notifier }),
+      notify: () => options.settings.get().notifications,
+      localDate: options.localDate ?? ((ts) => new Date(ts)),
+      emitEntry: (entry) => this.#events.emit('monitor:timeline', entry),
+      warn: this.#warn,
+    });
     this.#viewers = new Viewers((mode) => {
       if (!this.#stopped) for (const source of this.#sources.keys()) source.setMode(mode);
     });
@@ -143,6 +157,7 @@ class Monitor implements MonitorService {
         return this.#history.range(r.key, r.metric, now - HISTORY_WINDOWS[r.window], now);
       },
       'monitor:processes': (r) => this.#processes(r.key),
+      'timeline:list': (r) => ({ entries: this.#timeline.list(r.from, r.to) }),
       'monitor:visible': (r) => {
         this.#viewers.setWindowVisible(r.visible);
         return null;
@@ -225,6 +240,7 @@ class Monitor implements MonitorService {
   setPaused(paused: boolean): void {
     if (paused === this.#paused || this.#stopped) return;
     this.#paused = paused;
+    this.#timeline.setPaused(paused);
     for (const source of this.#sources.keys()) {
       if (paused) source.stop();
       else source.start();
@@ -235,6 +251,7 @@ class Monitor implements MonitorService {
     if (this.#stopped) return;
     this.#stopped = true;
     this.#stopExternal();
+    this.#timeline.stop();
     if (this.#batchTimer !== null) this.#o.clock.clearTimeout(this.#batchTimer);
     this.#o.disk?.close(this.#o.clock.now());
     // For good: pooled engine connections (SSH sessions too) are dropped, not left to idle out.
@@ -254,15 +271,18 @@ class Monitor implements MonitorService {
           for (const sample of round.samples) if (this.#history.add(sample)) this.#o.disk?.note(sample);
           this.#rounds.set(round.host, round);
           this.#events.emit('monitor:round', round);
+          this.#timeline.onRound(round);
           this.#raised(this.#engine.onRound(round.host, round.samples, round.hostOomKills));
         },
         host: (state) => {
           this.#hosts.set(state.host, state);
           this.#events.emit('monitor:host', this.#withHistoryProblem(state));
+          this.#timeline.onHost(state);
           this.#raised(this.#engine.onHost(state));
         },
         event: (event) => {
           this.#events.emit('monitor:event', event);
+          this.#timeline.onEvent(event);
           this.#raised(this.#engine.onEvent(event));
         },
         processes: (tables) => this.#engine.onProcesses(tables),
@@ -306,6 +326,7 @@ class Monitor implements MonitorService {
   #raised(alerts: readonly Alert[]): void {
     this.#recorder.record(alerts, { notify: this.#o.settings.get().notifications.enabled });
     for (const alert of alerts) this.#events.emit('monitor:alert', alert);
+    this.#timeline.onAlerts(alerts);
     this.#judge();
   }
 

@@ -12,7 +12,11 @@ export interface Settings {
   readonly version: 1;
   readonly alerts: AlertSettings;
   readonly intervals: { readonly fastMs: number; readonly trayMs: number };
-  readonly notifications: { readonly enabled: boolean };
+  readonly notifications: {
+    readonly enabled: boolean;
+    /** Local hour (0-23) of a daily "while you were away" report; none when absent (after sleeps and restarts only). */
+    readonly reportHour?: number;
+  };
   readonly hosts: readonly HostSetting[];
   readonly startAtLogin: boolean;
   /** Absent in files saved before the exporter existed: read it as DEFAULT_EXPORTER. */
@@ -32,7 +36,6 @@ export interface HistorySetting {
 }
 
 export const DEFAULT_HISTORY: HistorySetting = { days: 7, maxMegabytes: 256 };
-
 
 /** A line to alert on: a JavaScript regular expression, tried on the first 2,000 characters of each line. */
 export interface LogPatternSetting {
@@ -280,7 +283,7 @@ export const SETTINGS_SCHEMA = {
       type: 'object',
       additionalProperties: false,
       required: ['enabled'],
-      properties: { enabled: { type: 'boolean' } },
+      properties: { enabled: { type: 'boolean' }, reportHour: { type: 'integer', minimum: 0, maximum: 23 } },
     },
     hosts: {
       type: 'array',
