@@ -6,14 +6,16 @@ import { networkInterfaces } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
+import type { Browser } from 'playwright-core';
 import { createCollectors } from '../../src/collect/connect.ts';
+import { ownerOnlyFileStore } from '../../src/delivery/secret-store.ts';
 import { createMonitorService } from '../../src/service/create-monitor.ts';
 import { DEFAULT_CHANNELS, DEFAULT_SETTINGS, type ChannelSetting } from '../../src/settings/schema.ts';
 import { memorySettingsStore } from '../../src/settings/store.ts';
 import { systemClock } from '../../src/util/clock.ts';
 import { CLI, runCli } from '../helpers/cli.ts';
 import { wireWindow } from '../unit/main/ipc-window.ts';
-import { startServe, type ServeProcess } from '../helpers/serve-process.ts';
+import { buildRenderer, launchChromium, startServe, type ServeProcess } from '../helpers/serve-process.ts';
 import { startWebhookReceiver, type WebhookReceiver } from '../helpers/webhook-receiver.ts';
 import { inspectBody, startFakeDaemon, statsBody, type FakeDaemon } from '../helpers/fake-daemon.ts';
 
@@ -130,8 +132,10 @@ describe('secrets and the network', { timeout: 90_000 }, () => {
   let daemon: FakeDaemon;
   let serve: ServeProcess;
   let receiver: WebhookReceiver;
+  let browser: Browser | undefined;
 
   before(async () => {
+    buildRenderer();
     daemon = await startFakeDaemon({
       containers: ['vault'],
       routes: {
@@ -174,6 +178,7 @@ describe('secrets and the network', { timeout: 90_000 }, () => {
   });
 
   after(async () => {
+    await browser?.close();
     await serve?.stop();
     await receiver?.close();
     await daemon?.close();
@@ -199,7 +204,7 @@ describe('secrets and the network', { timeout: 90_000 }, () => {
     assert.doesNotMatch(wrong.body, new RegExp(token), 'a refusal never echoes the token');
   });
 
-  it('planted secrets appear in no output: watch --json, alert logs, serve’s API, events, metrics and exports', async () => {
+  it('planted secrets appear in no output: watch --json, alert logs, serve’s API (channels too), events, metrics, exports and the Settings page', async () => {
     const token = new URL(serve.url).searchParams.get('token') ?? '';
     const authorised = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
     const base = serve.url.replace(/\/\?token=.*$/, '');
@@ -265,7 +270,36 @@ describe('secrets and the network', { timeout: 90_000 }, () => {
       join(daemon.dir, 'settings.json'),
     ]);
     assert.match(listed.stdout, /ding/, 'the channels are listed');
+    const invoke = (channel: string, body: unknown) =>
+      call(`${base}/api/${channel}`, { method: 'POST', headers: authorised, body: JSON.stringify(body) });
+    const channelList = await invoke('channels:list', null);
+    assert.match(channelList.body, /"name":"ding"/, 'serve lists the channels');
+    assert.match(channelList.body, /"last":"retrying"/, 'with their failures');
+    const channelTests = await Promise.all(
+      ['hook', 'slack', 'ding', 'feishu', 'wecom', 'ntfy', 'mail'].map((name) =>
+        invoke('channels:test', { name }),
+      ),
+    );
+    assert.match(channelTests[0]?.body ?? '', /internal error/, 'a test answers with the receiver’s words');
+    // The page as a browser holds it: Settings with every channel listed and one tested.
+    browser = await launchChromium();
+    const page = await browser.newPage();
+    await page.goto(serve.url);
+    await page.goto(`${base}/#/settings`);
+    await page.waitForSelector('tr.channel[data-channel="mail"]');
+    await page.click('tr.channel[data-channel="ding"] button.test-channel');
+    await page.waitForSelector('tr.channel[data-channel="ding"] .channel-test-result[data-ok]');
+    const dom = await page.evaluate(
+      () =>
+        document.documentElement.outerHTML +
+        [...document.querySelectorAll('input, select')]
+          .map((el) => (el as HTMLInputElement).value)
+          .join('\n'),
+    );
     const outputs: Record<string, string> = {
+      'serve channels:list': channelList.body,
+      'serve channels:test': channelTests.map((t) => t.body).join('\n'),
+      'the Settings page': dom,
       'watch --json stdout': watch.stdout,
       'watch stderr': watch.stderr,
       'watch alert log': readFileSync(join(daemon.dir, 'watch-alerts.json'), 'utf8'),
@@ -289,8 +323,12 @@ describe('secrets and the network', { timeout: 90_000 }, () => {
   });
   it('the Electron IPC carries none of them, nor where the keys of saved hosts are kept', async () => {
     const keyFiles = ['/keys/planted-tls-key.pem', '/keys/planted-ca.pem', '/keys/planted-id_ed25519'];
+    const saved = JSON.parse(
+      readFileSync(join(daemon.dir, 'settings.json'), 'utf8'),
+    ) as typeof DEFAULT_SETTINGS;
     const settings = memorySettingsStore({
       ...DEFAULT_SETTINGS,
+      channels: saved.channels ?? DEFAULT_CHANNELS,
       hosts: [
         {
           name: 'vpn',
@@ -312,6 +350,11 @@ describe('secrets and the network', { timeout: 90_000 }, () => {
       collectors: made.collectors,
       clock: systemClock,
       settings,
+      channels: {
+        dir: daemon.dir,
+        secrets: ownerOnlyFileStore(daemon.dir),
+        secretsKept: 'in the planted file',
+      },
       notifier: {
         available: true,
         check: async () => true,
@@ -335,11 +378,14 @@ describe('secrets and the network', { timeout: 90_000 }, () => {
         snapshot,
         JSON.stringify(await wired.invoke('monitor:history', { key, metric: 'memUsageBytes', window: '5m' })),
         JSON.stringify(await wired.invoke('hosts:list', null)),
+        JSON.stringify(await wired.invoke('channels:list', null)),
+        JSON.stringify(await wired.invoke('channels:test', { name: 'hook' })),
         JSON.stringify(wired.window.sent),
         JSON.stringify(notified),
       ].join('\n');
       assert.match(answers, /"name":"vpn"/, 'the saved hosts are listed');
-      for (const secret of [...PLANTED, ...keyFiles])
+      assert.match(answers, /"name":"ding"/, 'the channels are listed');
+      for (const secret of [...PLANTED, ...keyFiles, ...Object.values(CHANNEL_SECRETS)])
         assert.ok(!answers.includes(secret), `${secret} reached the window`);
     } finally {
       wired.stop();
