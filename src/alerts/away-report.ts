@@ -24,7 +24,7 @@ export type MemoryByKey = ReadonlyMap<string, { readonly name: string; readonly 
 export interface AwayInput {
   readonly from: number;
   readonly to: number;
-  /** The timeline's entries of [from, to], oldest first. */
+  /** The entries of the time away and of the moments after it (events of the time away arrive late), oldest first. */
   readonly entries: readonly TimelineEntry[];
   readonly memoryBefore: MemoryByKey;
   readonly memoryAfter: MemoryByKey;

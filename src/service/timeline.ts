@@ -46,6 +46,8 @@ export interface TimelineOptions {
 
 interface Away {
   readonly from: number;
+  /** When the monitor woke: the time away ends here, though the report waits for late events. */
+  readonly to: number;
   readonly memoryBefore: MemoryByKey;
 }
 
@@ -157,7 +159,11 @@ export class MonitorTimeline {
   }
 
   #wentAway(from: number, to: number): void {
-    this.#away ??= { from, memoryBefore: new Map(this.#memory) };
+    this.#away = {
+      from: this.#away?.from ?? from,
+      to,
+      memoryBefore: this.#away?.memoryBefore ?? new Map(this.#memory),
+    };
     if (this.#reportTimer !== null) this.#o.clock.clearTimeout(this.#reportTimer);
     const wait = Math.max(0, to + REPORT_SETTLE_MS - this.#o.clock.now());
     this.#reportTimer = this.#o.clock.setTimeout(() => this.#reportAway(), wait);
@@ -167,7 +173,7 @@ export class MonitorTimeline {
     this.#reportTimer = null;
     const away = this.#away;
     this.#away = null;
-    if (away !== null) this.#report(away.from, away.memoryBefore);
+    if (away !== null) this.#report(away.from, away.to, away.memoryBefore);
   }
 
   /** At the configured local hour, once a day: the day since the last daily report. */
@@ -178,15 +184,14 @@ export class MonitorTimeline {
     const last = Number(this.#o.journal.meta(META.lastDaily) ?? 0);
     if (now - last < DAY_MS - 3_600_000) return;
     this.#saveMeta(META.lastDaily, String(now));
-    this.#report(Math.max(last, now - DAY_MS), new Map());
+    this.#report(Math.max(last, now - DAY_MS), now, new Map());
   }
 
-  #report(from: number, memoryBefore: MemoryByKey): void {
-    const to = this.#o.clock.now();
+  #report(from: number, to: number, memoryBefore: MemoryByKey): void {
     const report = awayReport({
       from,
       to,
-      entries: this.list(from, to + 1),
+      entries: this.list(from, this.#o.clock.now() + 1),
       memoryBefore,
       memoryAfter: this.#memory,
       clockTime: (ts) => clockTime(this.#o.localDate(ts)),
