@@ -9,12 +9,8 @@ import { deliverTo, secretsFor } from '../delivery/channels/index.ts';
 import { MAX_ANSWER_BYTES, REQUEST_TIMEOUT_MS } from '../delivery/delivery.ts';
 import { testMessage } from '../delivery/message.ts';
 import { outboxPathIn, parseOutbox, type OutboxState } from '../delivery/outbox.ts';
-import {
-  readSecretsFile,
-  saveChannelSecrets,
-  secretsPathIn,
-  type StoredSecrets,
-} from '../delivery/secrets.ts';
+import { ownerOnlyFileStore } from '../delivery/secret-store.ts';
+import { saveChannelSecrets, secretsPathIn, type StoredSecrets } from '../delivery/secrets.ts';
 import { defaultSettingsPath } from '../settings/paths.ts';
 import {
   CHANNEL_KINDS,
@@ -195,9 +191,10 @@ async function test(name: string, flags: { settings: string }): Promise<void> {
   const channel = settings.channels?.list.find((c) => c.name === name);
   if (channel === undefined)
     return fail(`No channel is named "${name}"; see \`dify-monitor channels list\`.`);
-  const read = readSecretsFile(secretsPathIn(dirname(flags.settings)));
-  if (!read.ok) return fail(read.error);
-  const secrets = secretsFor(channel.kind, read.secrets[name] ?? {});
+  // The store says so when the desktop app holds this channel's secrets in the keychain.
+  const stored = await ownerOnlyFileStore(dirname(flags.settings)).read(name);
+  if (typeof stored === 'string') return fail(stored);
+  const secrets = secretsFor(channel.kind, stored);
   if (!secrets.ok)
     return fail(
       `No ${secrets.missing} is saved for "${name}"; add it with dify-monitor channels add ${name} --replace.`,
@@ -225,7 +222,8 @@ async function remove(name: string, flags: { settings: string }): Promise<void> 
     current.filter((c) => c.name !== name),
   );
   if (saved !== null) return fail(saved);
-  const problem = saveChannelSecrets(secretsPathIn(dirname(flags.settings)), name, null);
+  // From the desktop app's sealed file too, which the store can do by name without opening it.
+  const problem = await ownerOnlyFileStore(dirname(flags.settings)).save(name, null);
   if (problem !== null) return fail(problem);
   io.out(`Removed "${name}" and its secrets; a running monitor drops what waited for it.`);
 }

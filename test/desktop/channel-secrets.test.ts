@@ -168,6 +168,16 @@ describe('the desktop’s channel secrets, beside the CLI’s', { timeout: 120_0
       assert.deepEqual(await service.handle('channels:remove', { name: 'from-cli' }), { ok: true });
       assert.ok(!readFileSync(join(dir, 'channel-secrets.json'), 'utf8').includes(CLI_TOKEN));
       assert.doesNotMatch((await cli(dir, 'list')).stdout, /from-cli/);
+
+      // A channel the desktop sealed: the CLI says who holds it, and its removal takes the blob too.
+      await service.handle('channels:add', webhook('sealed', `${origin}/sealed/${DESKTOP_TOKEN}`));
+      const refused = await cli(dir, 'test', 'sealed').then(
+        () => assert.fail('the CLI cannot send with a secret it cannot open'),
+        (error: { stderr: string }) => error.stderr,
+      );
+      assert.match(refused, /the desktop app saved the secrets of "sealed" .* only the desktop app can open/);
+      await cli(dir, 'remove', 'sealed');
+      assert.ok(!readFileSync(join(dir, 'channel-secrets.sealed.json'), 'utf8').includes('"sealed"'));
     } finally {
       await service.stop();
     }
