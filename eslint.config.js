@@ -9,7 +9,7 @@ import tseslint from 'typescript-eslint';
  * interface it reads (as `src/metrics` declares `MetricsState`). docs/ARCHITECTURE.md says why.
  */
 export const LAYERS = [
-  ['util', 'model.ts'],
+  ['util', 'model.ts', 'i18n'],
   ['auth', 'docker', 'stats'],
   ['dify'],
   ['logs'],
@@ -47,6 +47,13 @@ export const BROWSER_SAFE = [
   'src/history/timeline-entry.ts',
   'src/history/tiers.ts',
   'src/hosts/remote-url.ts',
+  'src/i18n/index.ts',
+  'src/i18n/format.ts',
+  'src/i18n/language.ts',
+  'src/i18n/resources.ts',
+  'src/i18n/translation.ts',
+  'src/i18n/en/verdict.ts',
+  'src/i18n/zh-CN/verdict.ts',
   'src/settings/host-name.ts',
   'src/settings/schema.ts',
   'src/util/emitter.ts',

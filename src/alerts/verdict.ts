@@ -5,6 +5,7 @@
  * 85 % stays warning until it falls below 80 %), plus OOM kills of the last 15 minutes, which are
  * moments in the log rather than conditions. Pure and browser-safe.
  */
+import { t } from '../i18n/index.ts';
 import { ALERT_RULES, type ActiveAlert, type Alert, type AlertRule, type Severity } from './types.ts';
 
 const VERDICT_LEVELS = ['warning', 'critical'] as const;
@@ -119,32 +120,32 @@ export function countLevels(verdict: Verdict): Readonly<Record<VerdictLevel, num
   return out;
 }
 
-/** The words a UI shows for a finding's first reason. */
+/** The words a UI shows for a finding's first reason, in the user's language. */
 export function reasonWords(rule: AlertRule, level: VerdictLevel): string {
   switch (rule) {
     case 'memory-threshold':
-      return level === 'critical' ? 'Memory critical' : 'Memory high';
+      return level === 'critical' ? t('verdict:memoryCritical') : t('verdict:memoryHigh');
     case 'memory-trend':
-      return 'Memory rising';
+      return t('verdict:memoryRising');
     case 'stack-memory':
-      return 'Stack memory high';
+      return t('verdict:stackMemoryHigh');
     case 'cpu-threshold':
-      return level === 'critical' ? 'CPU critical' : 'CPU high';
+      return level === 'critical' ? t('verdict:cpuCritical') : t('verdict:cpuHigh');
     case 'oom-killed':
-      return 'OOM-killed';
+      return t('verdict:oomKilled');
     case 'killed':
-      return 'Killed';
+      return t('verdict:killed');
     case 'log-signature':
-      return 'Log';
+      return t('verdict:log');
     case 'restart-loop':
-      return 'Restart loop';
+      return t('verdict:restartLoop');
     case 'unhealthy':
-      return 'Unhealthy';
+      return t('verdict:unhealthy');
     case 'host-down':
-      return 'Unreachable';
+      return t('verdict:unreachable');
     case 'host-up':
     case 'recovered':
-      return 'OK';
+      return t('verdict:ok');
   }
 }
 

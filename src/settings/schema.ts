@@ -1,5 +1,6 @@
 import { Ajv, type ErrorObject } from 'ajv';
 import { ALERT_RULES, DEFAULT_ALERT_SETTINGS, type AlertRule, type AlertSettings } from '../alerts/types.ts';
+import { LANGUAGE_SETTINGS, type LanguageSetting } from '../i18n/language.ts';
 import { ROLES } from '../model.ts';
 import { HOST_NAME_PATTERN } from './host-name.ts';
 
@@ -27,6 +28,8 @@ export interface Settings {
   readonly logPatterns?: readonly LogPatternSetting[];
   /** Absent in files saved before history was kept on disk: read it as DEFAULT_HISTORY. */
   readonly history?: HistorySetting;
+  /** The language of every shell; absent or `auto`: the system's (LANG, the OS, the browser). */
+  readonly language?: LanguageSetting;
 }
 
 /** History on disk (src/history/disk.ts): how many days of 1 min buckets, and the most bytes the file may take. */
@@ -306,6 +309,7 @@ export const SETTINGS_SCHEMA = {
       },
     },
     startAtLogin: { type: 'boolean' },
+    language: { enum: LANGUAGE_SETTINGS },
     exporter: {
       type: 'object',
       additionalProperties: false,
