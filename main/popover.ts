@@ -17,6 +17,7 @@ import type { MonitorService } from '../src/service/monitor.ts';
 import { APP_URL } from './app-protocol.ts';
 import { popoverPosition } from './popover-position.ts';
 import type { WindowStyle } from './window-style.ts';
+import { timelineMomentOf } from '../src/service/timeline.ts';
 
 export const POPOVER_SIZE = { width: 440, height: 620 } as const;
 
@@ -195,8 +196,17 @@ export class Popover {
     else this.#pendingFocus = key;
   }
 
-  /** A notification's click: its container's page when the key names a container, else the overview. */
+  /**
+   * A notification's click: its container's page when the key names a container, the timeline at
+   * its first entry for a morning report, else the overview.
+   */
   async openAlert(key: string | null): Promise<void> {
+    const at = timelineMomentOf(key);
+    if (at !== null) {
+      if (!this.visible) this.show();
+      this.load(`#/timeline?at=${at}`);
+      return;
+    }
     const { samples } = await this.#o.service.handle('monitor:snapshot', null);
     if (key !== null && samples.some((s) => s.key === key)) this.focusContainer(key);
     else if (!this.visible) this.show();

@@ -248,6 +248,13 @@ export function timelineNotificationId(ts: number): string {
   return `${TIMELINE_NOTIFICATION_PREFIX}${ts}`;
 }
 
+/** The moment a clicked report names, or null for any other notification (an alert's key). */
+export function timelineMomentOf(id: string | null): number | null {
+  if (id === null || !id.startsWith(TIMELINE_NOTIFICATION_PREFIX)) return null;
+  const ts = Number(id.slice(TIMELINE_NOTIFICATION_PREFIX.length));
+  return Number.isSafeInteger(ts) ? ts : null;
+}
+
 function clockTime(d: Date): string {
   return `${String(d.getHours()).padStart(2, '0')}:${String(d.getMinutes()).padStart(2, '0')}`;
 }

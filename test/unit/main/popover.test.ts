@@ -20,6 +20,7 @@ import { APP_URL } from '../../../main/app-protocol.ts';
 import { saveDownloadsWithDialog, type Download, type DownloadSession } from '../../../main/downloads.ts';
 import { windowStyle, type WindowStyle } from '../../../main/window-style.ts';
 import { Emitter, GIB, harness, hostState, sample, settle, T0 } from './fakes.ts';
+import { timelineNotificationId } from '../../../src/service/timeline.ts';
 
 const display = (workArea: Rectangle) => ({ bounds: { x: 0, y: 0, width: 1920, height: 1080 }, workArea });
 const size = { width: 400, height: 600 };
@@ -440,6 +441,12 @@ describe('notification click', () => {
     await p.openAlert('local');
     assert.equal(win.shown, true);
     assert.deepEqual(win.webContents.sent, [], 'a host key is not a container page');
+    await p.openAlert(timelineNotificationId(T0 + 5));
+    assert.equal(
+      win.loaded.at(-1),
+      `${APP_URL}#/timeline?at=${T0 + 5}`,
+      'a morning report opens the timeline',
+    );
     await h.service.stop();
   });
 
