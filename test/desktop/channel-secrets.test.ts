@@ -14,12 +14,17 @@ import { promisify } from 'node:util';
 import type { Browser } from 'playwright-core';
 import { openDesktopSecrets, type DesktopSecrets } from '../../main/channel-secrets.ts';
 import type { ChannelAddRequest } from '../../src/api.ts';
+import { verdictOf } from '../../src/alerts/verdict.ts';
+import { startDelivery } from '../../src/delivery/delivery.ts';
 import { ownerOnlyFileStore } from '../../src/delivery/secret-store.ts';
+import { DEFAULT_CHANNELS, DEFAULT_SETTINGS } from '../../src/settings/schema.ts';
+import { memorySettingsStore } from '../../src/settings/store.ts';
 import { createMonitorService } from '../../src/service/create-monitor.ts';
 import type { MonitorService } from '../../src/service/monitor.ts';
 import { openSettingsFile } from '../../src/settings/store.ts';
 import { systemClock } from '../../src/util/clock.ts';
 import { CLI } from '../helpers/cli.ts';
+import { alertOf, channelOf, feedOf, manualClock, until } from '../unit/delivery/fixtures.ts';
 import { startWebhookReceiver, type WebhookReceiver } from '../helpers/webhook-receiver.ts';
 import { app } from './electron/app.ts';
 import { safeStorage } from './electron/safe-storage.ts';
@@ -111,6 +116,40 @@ describe('the desktop’s channel secrets, beside the CLI’s', { timeout: 120_0
     assert.deepEqual(await secrets.store.read('desk'), { url });
     // The CLI's own store cannot open it, and says where it is instead of calling it missing.
     assert.match(String(await ownerOnlyFileStore(dir).read('desk')), /only the desktop app can open/);
+  });
+
+  it('an alert reaches a channel whose secret only the keychain opens, as main/index.ts delivers', async () => {
+    const dir = boot({ 'password-store': 'gnome-libsecret' });
+    app.launch();
+    const secrets = await openDesktopSecrets(safeStorage, 'linux', dir);
+    await secrets.store.save('desk', { url: `${origin}/alert/${DESKTOP_TOKEN}` });
+    const list = [channelOf({ name: 'desk' })];
+    const settings = memorySettingsStore({
+      ...DEFAULT_SETTINGS,
+      channels: { ...DEFAULT_CHANNELS, list, groupWaitMs: 0 },
+    });
+    const delivery = startDelivery({
+      dir,
+      settings,
+      clock: manualClock(),
+      warn: () => undefined,
+      secrets: secrets.store,
+    });
+    const feed = feedOf();
+    delivery.follow(feed);
+    try {
+      const alert = alertOf({ stack: 'dify', key: 'prod/dify/worker/1', name: 'dify-worker-1' });
+      feed.push(alert);
+      const active = { ...alert, key: 'prod/dify/worker/1', etaSeconds: null };
+      feed.judge(verdictOf([active], [], Date.now()));
+      await until('the receiver got the alert', () => receiver.paths.includes(`/alert/${DESKTOP_TOKEN}`));
+      assert.ok(
+        !readFileSync(join(dir, 'outbox.json'), 'utf8').includes(DESKTOP_TOKEN),
+        'no secret in the outbox',
+      );
+    } finally {
+      await delivery.stop();
+    }
   });
 
   it('without a keyring (basic_text): the owner-only file the CLI reads, and the user is told', async () => {
