@@ -150,6 +150,14 @@ const EVENT_CHECKS: EventChecks = {
   'monitor:event': (payload) => (isContainerEvent(payload) ? payload : null),
   'monitor:alert': parseAlert,
   'monitor:timeline': (payload) => (isTimelineEntry(payload) ? payload : null),
+  'monitor:report': (payload) => {
+    if (!isRecord(payload)) return null;
+    const { title, body, lines, from, to, firstTs, entries } = payload;
+    if (!text(title) || !text(body) || !num(from) || !num(to) || !num(firstTs) || !num(entries)) return null;
+    return Array.isArray(lines) && lines.every(text)
+      ? { title, body, lines, from, to, firstTs, entries }
+      : null;
+  },
   'settings:changed': (payload) => (isSettings(payload) ? payload : null),
   'ui:focus-container': (payload) => {
     if (!isRecord(payload)) return null;

@@ -54,6 +54,18 @@ export type HistoryResponse =
   | { readonly resolution: 'raw'; readonly points: readonly RawPoint[] }
   | { readonly resolution: '10s' | '1m'; readonly widthMs: number; readonly points: readonly BucketPoint[] };
 
+/** The morning report as sent (src/alerts/away-report.ts): what happened while nobody watched. */
+export interface AwayReportView {
+  readonly title: string;
+  readonly body: string;
+  readonly lines: readonly string[];
+  readonly from: number;
+  readonly to: number;
+  /** Where a click opens the timeline. */
+  readonly firstTs: number;
+  readonly entries: number;
+}
+
 /** The timeline between two moments (ms since epoch), oldest first. */
 export interface TimelineRequest {
   readonly from: number;
@@ -214,6 +226,8 @@ export interface EventChannels {
   'monitor:alert': Alert;
   /** A new timeline entry, as it is kept. */
   'monitor:timeline': TimelineEntry;
+  /** A morning report was sent: the desktop shows it, the channels get it. */
+  'monitor:report': AwayReportView;
   'settings:changed': Settings;
   /** The tray or a notification asks the window to show one container. */
   'ui:focus-container': { readonly key: string };
@@ -418,6 +432,7 @@ const EVENT_CHANNEL_SET = {
   'monitor:event': true,
   'monitor:alert': true,
   'monitor:timeline': true,
+  'monitor:report': true,
   'monitor:verdict': true,
   'settings:changed': true,
   'ui:focus-container': true,

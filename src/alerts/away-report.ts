@@ -34,7 +34,13 @@ export interface AwayInput {
 
 export interface AwayReport {
   readonly title: string;
+  /** The parts joined with "; ": what a desktop notification shows. */
   readonly body: string;
+  /** The parts, one a line, for a channel's message. */
+  readonly lines: readonly string[];
+  /** The time away. */
+  readonly from: number;
+  readonly to: number;
   /** The first entry told: where a click opens the timeline. */
   readonly firstTs: number;
   readonly entries: number;
@@ -51,6 +57,9 @@ export function awayReport(input: AwayInput): AwayReport | null {
   return {
     title: TEXT.title(formatSpan(input.to - input.from)),
     body: parts.join('; '),
+    lines: parts,
+    from: input.from,
+    to: input.to,
     firstTs: (news[0] as TimelineEntry).ts,
     entries: news.length,
   };

@@ -6,6 +6,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { isMuted, localMinuteOfDay } from '../alerts/mute.ts';
+import type { AwayReport } from '../alerts/away-report.ts';
 import type { Alert } from '../alerts/types.ts';
 import type { Verdict } from '../alerts/verdict.ts';
 import {
@@ -20,7 +21,7 @@ import type { DeliveryContext } from './channels/module.ts';
 import { Courier } from './courier.ts';
 import { IncidentBook, type Incident } from './incidents.ts';
 import { takeLock } from './lock.ts';
-import type { OutgoingMessage } from './message.ts';
+import { reportDraft, type OutgoingMessage } from './message.ts';
 import { Outbox, outboxPathIn, readOutbox } from './outbox.ts';
 import type { Attempt } from './outcome.ts';
 import { ownerOnlyFileStore, type SecretStore } from './secret-store.ts';
@@ -31,6 +32,7 @@ export interface AlertFeed {
   on(channel: 'monitor:alert', listener: (alert: Alert) => void): () => void;
   on(channel: 'monitor:verdict', listener: (verdict: Verdict) => void): () => void;
   on(channel: 'settings:changed', listener: (settings: Settings) => void): () => void;
+  on(channel: 'monitor:report', listener: (report: AwayReport) => void): () => void;
   current(): { readonly verdict: Verdict };
 }
 
@@ -111,6 +113,7 @@ class Delivery implements AlertDelivery {
         this.#step();
       }),
       feed.on('settings:changed', () => this.#step()),
+      feed.on('monitor:report', (report) => this.#report(report)),
     );
     // Messages an earlier run left in the outbox go out now, not at the next alert.
     if (this.#channels().length > 0) this.#step();
@@ -144,6 +147,19 @@ class Delivery implements AlertDelivery {
     running.book.add(alert, channels, this.#o.clock.now());
     // The monitor pushes a round's alerts, then the verdict they make: judge after that verdict.
     queueMicrotask(() => this.#step());
+  }
+
+  /** A morning report goes to every channel switched on, as one message through the outbox. */
+  #report(report: AwayReport): void {
+    const channels = this.#channels();
+    if (channels.length === 0) return;
+    const running = this.#open();
+    if (running === null) return;
+    const now = this.#o.clock.now();
+    const drafts = channels.map((c) => reportDraft(c.name, report, now));
+    running.outbox.enqueue(drafts, now, this.#o.dashboardUrl ?? this.#setting().dashboardUrl);
+    running.outbox.save();
+    running.courier.kick();
   }
 
   /** The outbox and its lock, taken at the first need; null when another process delivers for this folder. */

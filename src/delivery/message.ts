@@ -5,12 +5,17 @@
  * is fresh and no secret is ever written to the outbox.
  */
 import { randomUUID } from 'node:crypto';
+import type { AwayReport } from '../alerts/away-report.ts';
 import type { Alert, AlertRule, Severity } from '../alerts/types.ts';
 import type { Role } from '../model.ts';
 import type { ChannelSeverity } from '../settings/schema.ts';
 
-export const MESSAGE_STATUSES = ['firing', 'resolved', 'test'] as const;
+/** `report`: the morning report (src/alerts/away-report.ts), a summary of a time away, not an incident. */
+export const MESSAGE_STATUSES = ['firing', 'resolved', 'test', 'report'] as const;
 export type MessageStatus = (typeof MESSAGE_STATUSES)[number];
+
+/** A report's host: it sums up every host the monitor watches. */
+export const REPORT_HOST = '*';
 
 /** An alert as a message carries it: the log's fields without the snapshot (its words say who held the memory). */
 export interface AlertLine {
@@ -46,6 +51,8 @@ export interface OutgoingMessage {
   /** Worst first, then newest. */
   readonly alerts: readonly AlertLine[];
   readonly dashboardUrl: string | null;
+  /** A morning report's title and its parts, one a line; only with status `report`. */
+  readonly report?: { readonly title: string; readonly lines: readonly string[] };
 }
 
 export function alertLine(alert: Alert): AlertLine {
@@ -62,6 +69,26 @@ export function alertLine(alert: Alert): AlertLine {
     valueBytes: alert.valueBytes,
     limitBytes: alert.limitBytes,
     etaSeconds: alert.etaSeconds,
+  };
+}
+
+/** The morning report as a channel's message: every host, no alerts (its lines say what happened). */
+export function reportDraft(
+  channel: string,
+  report: AwayReport,
+  now: number,
+): Omit<OutgoingMessage, 'id' | 'seq' | 'createdAt' | 'dashboardUrl'> {
+  return {
+    channel,
+    incident: `report-${report.from}`,
+    status: 'report',
+    severity: 'warning',
+    host: REPORT_HOST,
+    stack: null,
+    startedAt: report.from,
+    endedAt: Math.min(report.to, now),
+    alerts: [],
+    report: { title: report.title, lines: report.lines },
   };
 }
 

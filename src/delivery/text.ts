@@ -57,6 +57,9 @@ function whereLine(m: OutgoingMessage, time: (ts: number) => string): string {
 }
 
 export function render(m: OutgoingMessage, time: (ts: number) => string = localTime): Rendered {
+  if (m.status === 'report' && m.report !== undefined) {
+    return { title: `🌙 ${m.report.title}`, lines: m.report.lines, link: m.dashboardUrl };
+  }
   if (m.status === 'test') {
     return {
       title: titleOf(m),

@@ -129,6 +129,7 @@ class Monitor implements MonitorService {
       notify: () => options.settings.get().notifications,
       localDate: options.localDate ?? ((ts) => new Date(ts)),
       emitEntry: (entry) => this.#events.emit('monitor:timeline', entry),
+      onReport: (report) => this.#events.emit('monitor:report', report),
       warn: this.#warn,
     });
     this.#viewers = new Viewers((mode) => {
