@@ -35,6 +35,7 @@ const TEXT = {
   removed: (name: string) => `Removed "${name}" and its secrets.`,
   notSaved: (why: string) => `Not saved: ${why}`,
   cannotList: (why: string) => `Cannot list the channels: ${why}`,
+  unreadable: 'the answer could not be read',
   allStacks: 'every stack',
   allRules: 'every rule',
   outcome: {
@@ -100,21 +101,48 @@ const SMTP_SECURITY = Object.keys({ starttls: 1, tls: 1 } satisfies Record<SmtpS
 const SECRET: ReadonlySet<Field> = new Set<Field>(['url', 'secret', 'token', 'password']);
 const KIND_FIELD_LIST = [...new Set(Object.values(KIND_FIELDS).flat())];
 
+const isTexts = (v: unknown): boolean => Array.isArray(v) && v.every((x) => typeof x === 'string');
+const orNull = (v: unknown, type: 'number' | 'string'): boolean => v === null || typeof v === type;
+
+/** Every field this page draws, checked: a server that sends anything else gets an error line, not a broken page. */
+function isChannelView(v: unknown): v is ChannelView {
+  if (typeof v !== 'object' || v === null) return false;
+  const c = v as Record<string, unknown>;
+  const s = c['status'] as Record<string, unknown> | null;
+  return (
+    typeof c['name'] === 'string' &&
+    typeof c['target'] === 'string' &&
+    typeof c['minSeverity'] === 'string' &&
+    (CHANNEL_KINDS as readonly unknown[]).includes(c['kind']) &&
+    isTexts(c['stacks']) &&
+    isTexts(c['rules']) &&
+    typeof s === 'object' &&
+    s !== null &&
+    Object.hasOwn(TEXT.last, String(s['last'])) &&
+    orNull(s['at'], 'number') &&
+    orNull(s['why'], 'string') &&
+    typeof s['waiting'] === 'number' &&
+    typeof s['dropped'] === 'number'
+  );
+}
+
+function isTestResult(v: unknown): v is ChannelTestResult {
+  if (typeof v !== 'object' || v === null) return false;
+  const r = v as Record<string, unknown>;
+  return (
+    Object.hasOwn(TEXT.outcome, String(r['outcome'])) &&
+    orNull(r['why'], 'string') &&
+    typeof r['answer'] === 'string'
+  );
+}
+
 function isChannelList(v: unknown): v is ChannelList {
   if (typeof v !== 'object' || v === null) return false;
   const list = v as Record<string, unknown>;
   return (
     typeof list['secretsKept'] === 'string' &&
     Array.isArray(list['channels']) &&
-    list['channels'].every(
-      (c: unknown) =>
-        typeof c === 'object' &&
-        c !== null &&
-        typeof (c as ChannelView).name === 'string' &&
-        typeof (c as ChannelView).target === 'string' &&
-        (CHANNEL_KINDS as readonly unknown[]).includes((c as ChannelView).kind) &&
-        typeof (c as ChannelView).status === 'object',
-    )
+    list['channels'].every(isChannelView)
   );
 }
 
@@ -333,7 +361,11 @@ export class ChannelsPanel {
       result.textContent = TEXT.testing;
       result.removeAttribute('data-ok');
       this.#api.invoke('channels:test', { name: c.name }).then(
-        (answer) => showTest(result, answer),
+        (answer) =>
+          showTest(
+            result,
+            isTestResult(answer) ? answer : { outcome: 'not-sent', why: TEXT.unreadable, answer: '' },
+          ),
         (error: unknown) =>
           showTest(result, { outcome: 'not-sent', why: (error as Error).message, answer: '' }),
       );
