@@ -32,6 +32,25 @@ export interface ChannelsOptions {
   readonly clock: Clock;
 }
 
+/** The CLI's checks name its flags; a page names its fields. */
+const PAGE_FIELDS: Readonly<Record<string, string>> = {
+  '--kind': 'Kind',
+  '--url': 'URL',
+  '--secret': 'Signing secret',
+  '--token': 'Access token',
+  '--keyword': 'Keyword',
+  '--smtp-host': 'SMTP server',
+  '--security': 'Security',
+  '--user': 'Login',
+  '--password': 'Password',
+  '--from': 'From',
+  '--to': 'To',
+  '--min-severity': 'Send from',
+  '--rule': 'rule',
+};
+
+const forPage = (error: string): string => error.replace(/--[a-z-]+/g, (flag) => PAGE_FIELDS[flag] ?? flag);
+
 function readState(dir: string): OutboxState | null {
   try {
     const parsed = parseOutbox(readFileSync(outboxPathIn(dir), 'utf8'));
@@ -78,7 +97,7 @@ export function channelHandlers(o: ChannelsOptions): ChannelHandlers {
     },
     'channels:add': async (request) => {
       const checked = channelFromRequest(request);
-      if (!checked.ok) return checked;
+      if (!checked.ok) return { ok: false, error: forPage(checked.error) };
       const { setting, secrets } = checked.value;
       if (saved().some((c) => c.name === setting.name))
         return { ok: false, error: `a channel named "${setting.name}" is already saved; remove it first` };

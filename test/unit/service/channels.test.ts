@@ -124,7 +124,12 @@ describe('channels over the typed API', () => {
     );
     assert.match(
       JSON.stringify(await call('channels:add', { ...hook('x', `${origin}/`), kind: 'pager' })),
-      /kind is one of/,
+      /Kind is one of/,
+    );
+    assert.match(
+      JSON.stringify(await call('channels:add', { ...hook('x', ''), secrets: {} })),
+      /a webhook channel needs URL/,
+      'named as the page names the field, not as the CLI flag',
     );
     assert.deepEqual(
       (await call('channels:list', null)).channels.map((c) => c.name),
