@@ -8,8 +8,14 @@ import { memorySettingsStore } from '../../../src/settings/store.ts';
 import type { Clock } from '../../../src/util/clock.ts';
 import { Emitter, FakeCollector, hostState, settle, T0 } from './fakes.ts';
 
+type ManualClock = Clock & {
+  advance(ms: number): Promise<void>;
+  /** Delays of the timers still to fire, only those set through `only` when it is given. */
+  pending(only?: ReadonlySet<unknown>): number[];
+};
+
 /** A clock whose timers fire when the test moves it on. */
-function manualClock(): Clock & { advance(ms: number): Promise<void>; pending(): number[] } {
+function manualClock(): ManualClock {
   let now = T0;
   const timers = new Map<number, { at: number; fn: () => void }>();
   let next = 0;
@@ -29,12 +35,38 @@ function manualClock(): Clock & { advance(ms: number): Promise<void>; pending():
       }
       await settle();
     },
-    pending: () => [...timers.values()].map((t) => t.at - now),
+    pending: (only) =>
+      [...timers].filter(([id]) => only === undefined || only.has(id)).map(([, t]) => t.at - now),
+  };
+}
+
+/**
+ * The same clock, for the late engine alone: the service shares it for its own timers (the timeline's
+ * heartbeat), and `pending()` here counts only the looks, which is what the backoff is about.
+ */
+function lookClock(clock: ManualClock): ManualClock {
+  const mine = new Set<unknown>();
+  return {
+    ...clock,
+    setTimeout(fn, ms) {
+      const handle = clock.setTimeout(() => {
+        mine.delete(handle);
+        fn();
+      }, ms);
+      mine.add(handle);
+      return handle;
+    },
+    clearTimeout(handle) {
+      mine.delete(handle);
+      clock.clearTimeout(handle);
+    },
+    pending: () => clock.pending(mine),
   };
 }
 
 function setup(answers: Found[]) {
-  const clock = manualClock();
+  const shared = manualClock();
+  const clock = lookClock(shared);
   const looks: number[] = [];
   const adopted: number[] = [];
   const late = new LateLocalEngine({
@@ -49,7 +81,7 @@ function setup(answers: Found[]) {
   });
   const service = createMonitorService({
     collectors: [late],
-    clock,
+    clock: shared,
     settings: memorySettingsStore(DEFAULT_SETTINGS),
   });
   return { clock, late, service, looks, adopted };
