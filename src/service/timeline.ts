@@ -60,6 +60,8 @@ export class MonitorTimeline {
   #reportTimer: unknown = null;
   #away: Away | null = null;
   #pausedAt: number | null = null;
+  /** After stop the journal's database is closed: what a source says while it is torn down is not kept. */
+  #stopped = false;
 
   constructor(options: TimelineOptions) {
     this.#o = options;
@@ -124,6 +126,7 @@ export class MonitorTimeline {
     if (this.#reportTimer !== null) this.#o.clock.clearTimeout(this.#reportTimer);
     this.#timer = this.#reportTimer = null;
     this.#saveMeta(META.lastSeen, String(this.#o.clock.now()));
+    this.#stopped = true;
   }
 
   #beatLater(): void {
@@ -139,6 +142,7 @@ export class MonitorTimeline {
 
   /** Called first by everything that comes in: after a SIGCONT a round may run before the heartbeat. */
   #checkGap(): void {
+    if (this.#stopped) return;
     const now = this.#o.clock.now();
     const last = this.#lastBeat;
     this.#lastBeat = now;
@@ -214,7 +218,7 @@ export class MonitorTimeline {
   }
 
   #record(entries: readonly TimelineEntry[]): void {
-    if (entries.length === 0) return;
+    if (entries.length === 0 || this.#stopped) return;
     try {
       this.#o.journal.append(entries);
     } catch (error) {
@@ -224,6 +228,7 @@ export class MonitorTimeline {
   }
 
   #saveMeta(name: string, value: string): void {
+    if (this.#stopped) return;
     try {
       this.#o.journal.setMeta(name, value);
     } catch (error) {
