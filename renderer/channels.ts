@@ -196,7 +196,7 @@ export class ChannelsPanel {
 
   constructor(api: DifyMonitorApi) {
     this.#api = api;
-    const form = h('form', { class: 'channel-form host-form', novalidate: true, 'aria-label': TEXT.add });
+    const form = h('form', { class: 'channel-form entry-form', novalidate: true, 'aria-label': TEXT.add });
     const fieldset = h('fieldset', {}, h('legend', {}, TEXT.add));
     fieldset.append(this.#field('name'), this.#select('kind', CHANNEL_KINDS));
     for (const field of KIND_FIELD_LIST) {
@@ -223,7 +223,7 @@ export class ChannelsPanel {
     });
     this.root = h(
       'section',
-      { class: 'channels hosts', 'aria-label': TEXT.title },
+      { class: 'channels entries', 'aria-label': TEXT.title },
       h('h2', {}, TEXT.title),
       h('p', { class: 'sub' }, TEXT.intro),
       this.#kept,

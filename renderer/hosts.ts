@@ -82,7 +82,7 @@ export class HostsPanel {
     const cancel = h('button', { type: 'button', class: 'cancel-edit' }, 'Cancel');
     const form = h(
       'form',
-      { class: 'host-form', novalidate: true, 'aria-label': 'Engine' },
+      { class: 'host-form entry-form', novalidate: true, 'aria-label': 'Engine' },
       h(
         'fieldset',
         {},
@@ -106,7 +106,7 @@ export class HostsPanel {
     });
     this.root = h(
       'section',
-      { class: 'hosts', 'aria-label': 'Engines' },
+      { class: 'hosts entries', 'aria-label': 'Engines' },
       h('h2', {}, 'Engines'),
       h('p', { class: 'sub' }, CLI_NOTE),
       this.#body,
