@@ -16,10 +16,15 @@ import { runWatch } from './watch.ts';
 import { dataLocations, defaultAlertLogPath, defaultSettingsPath, HISTORY_FILE } from '../settings/paths.ts';
 import { relocateData } from '../settings/relocate.ts';
 import { openSettingsFile } from '../settings/store.ts';
+import { chooseLanguage, posixLanguage, setLanguage, t } from '../i18n/index.ts';
+import { helpInLanguage } from './help-text.ts';
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
 
 const warn = (text: string): boolean => process.stderr.write(`${text}\n`);
+
+// POSIX's choice now, for --help and argument errors; the settings file's `language` once it is read.
+setLanguage(posixLanguage(process.env));
 
 /** Notifications for alerts; a desktop without notify-send is said once, and alerts keep being logged. */
 async function desktopNotifier(): Promise<Notifier> {
@@ -29,7 +34,7 @@ async function desktopNotifier(): Promise<Notifier> {
 
 function duration(value: string): number {
   const ms = parseDuration(value);
-  if (ms === null) throw new InvalidArgumentError('use a duration such as 500ms, 1s, 5s or 2m');
+  if (ms === null) throw new InvalidArgumentError(t('cli:help.badDuration'));
   return ms;
 }
 
@@ -44,8 +49,7 @@ function webhookUrl(value: string, previous: string[]): string[] {
   return [...previous, value];
 }
 
-const WEBHOOK_HELP =
-  'also send alerts to this URL as JSON (docs/webhook.md), one message per incident; repeat for several';
+const WEBHOOK_HELP = t('cli:help.webhook');
 
 /** Alerts to the saved channels and the --webhook ones, through the outbox beside the settings file. */
 function delivery(
@@ -78,6 +82,7 @@ async function compose(
 ): Promise<{ service: MonitorService; hosts: readonly string[] } | null> {
   const opened = openSettingsFile(flags.settings, Date.now());
   if (opened.notice !== undefined) warn(opened.notice);
+  setLanguage(chooseLanguage(opened.store.get().language, posixLanguage(process.env)));
   const composed = await composeMonitor({
     settings: opened.store,
     hostFlags: flags.host,
@@ -109,10 +114,8 @@ function stopOnSignal(service: MonitorService): () => void {
   };
 }
 
-const program = new Command()
-  .name('dify-monitor')
-  .description('Watch self-hosted Dify stacks in Docker and warn before a container runs out of memory.')
-  .showHelpAfterError();
+const program = new Command().name('dify-monitor').description(t('cli:help.program')).showHelpAfterError();
+helpInLanguage(program);
 
 // An earlier version's files move into the one data folder before a command opens the default ones.
 program.hook('preAction', (_program, command) => {
@@ -123,40 +126,24 @@ program.hook('preAction', (_program, command) => {
 
 program
   .command('watch')
-  .description('Show live CPU and memory of every Dify container, grouped by stack and role.')
-  .option(
-    '--host <url>',
-    'engine to watch (unix:///path, tcp://host:2375, tcp://host:2376 with DOCKER_TLS_VERIFY, ssh://user@host); repeat for several. Default: the engine found like the docker CLI (DOCKER_HOST, context, well-known sockets) and the saved hosts (see `hosts`)',
-    collect,
-    [],
-  )
-  .option('--settings <file>', 'where settings (and saved hosts) are kept', defaultSettingsPath())
-  .option(
-    '--interval <duration>',
-    "time between samples (default: the settings' fast interval, 1s)",
-    duration,
-  )
-  .option('--all', 'include containers that are not part of a Dify stack', false)
-  .option('--json', 'print one JSON object per line: samples, host states and container events', false)
-  .option('--once', 'print one complete round (CPU needs two readings) and exit', false)
-  .option('--alert-log <file>', 'where alerts are kept across runs', defaultAlertLogPath())
-  .option('--notify', 'show alerts as desktop notifications (notify-send on Linux)', false)
+  .description(t('cli:help.watch.description'))
+  .option('--host <url>', t('cli:help.watch.host'), collect, [])
+  .option('--settings <file>', t('cli:help.watch.settings'), defaultSettingsPath())
+  .option('--interval <duration>', t('cli:help.watch.interval'), duration)
+  .option('--all', t('cli:help.all'), false)
+  .option('--json', t('cli:help.watch.json'), false)
+  .option('--once', t('cli:help.watch.once'), false)
+  .option('--alert-log <file>', t('cli:help.alertLog'), defaultAlertLogPath())
+  .option('--notify', t('cli:help.watch.notify'), false)
   .option('--webhook <url>', WEBHOOK_HELP, webhookUrl, [])
   .addOption(
-    new Option(
-      '--source <source>',
-      'where numbers come from: cgroup files (local Linux engines), the engine API, or auto',
-    )
+    new Option('--source <source>', t('cli:help.watch.source'))
       .choices(['auto', 'cgroup', 'api'])
       .default('auto'),
   )
-  .option('--timeout <duration>', 'give up on an engine request after this long', duration, 5000)
-  .addOption(
-    new Option('--sort <key>', "order of each stack's containers: role (as a request flows), cpu, mem, name")
-      .choices(SORT_KEYS)
-      .default('role'),
-  )
-  .option('--no-trunc', 'show every column and whole names, even if lines wrap')
+  .option('--timeout <duration>', t('cli:help.timeout'), duration, 5000)
+  .addOption(new Option('--sort <key>', t('cli:help.watch.sort')).choices(SORT_KEYS).default('role'))
+  .option('--no-trunc', t('cli:help.watch.noTrunc'))
   .action(
     async (opts: {
       host: string[];
@@ -194,41 +181,30 @@ program
 
 function port(value: string): number {
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 0 || n > 65535)
-    throw new InvalidArgumentError('use a port from 0 to 65535');
+  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new InvalidArgumentError(t('cli:help.badPort'));
   return n;
 }
 
 program
   .command('serve')
-  .description('Serve the live dashboard to a browser: charts, alerts and settings.')
-  .option('--port <port>', 'TCP port to listen on (0 picks a free one)', port, 7878)
-  .option(
-    '--bind <address>',
-    'address to listen on; anything but loopback requires the token printed at start',
-    '127.0.0.1',
-  )
-  .option('--host <url>', 'engine to watch; repeat for several (see watch --help)', collect, [])
-  .option('--all', 'include containers that are not part of a Dify stack', false)
-  .option('--settings <file>', 'where settings are kept', defaultSettingsPath())
-  .option('--alert-log <file>', 'where alerts are kept across runs', defaultAlertLogPath())
-  .option('--notify', 'also show alerts as desktop notifications on this machine', false)
+  .description(t('cli:help.serve.description'))
+  .option('--port <port>', t('cli:help.serve.port'), port, 7878)
+  .option('--bind <address>', t('cli:help.serve.bind'), '127.0.0.1')
+  .option('--host <url>', t('cli:help.serve.host'), collect, [])
+  .option('--all', t('cli:help.all'), false)
+  .option('--settings <file>', t('cli:help.settings'), defaultSettingsPath())
+  .option('--alert-log <file>', t('cli:help.alertLog'), defaultAlertLogPath())
+  .option('--notify', t('cli:help.serve.notify'), false)
   .option('--webhook <url>', WEBHOOK_HELP, webhookUrl, [])
-  .option(
-    '--public-url <url>',
-    'the dashboard’s address as a phone reaches it, linked from every alert message',
-  )
+  .option('--public-url <url>', t('cli:help.serve.publicUrl'))
   .addOption(
-    new Option('--source <source>', 'where numbers come from (see watch --help)')
+    new Option('--source <source>', t('cli:help.serve.source'))
       .choices(['auto', 'cgroup', 'api'])
       .default('auto'),
   )
-  .option('--timeout <duration>', 'give up on an engine request after this long', duration, 5000)
-  .option('--metrics', 'also serve Prometheus metrics at /metrics (same token rule as the dashboard)', false)
-  .option(
-    '--token-file <file>',
-    'keep the token in this file (made owner-only when missing) so it survives restarts; required then even on loopback',
-  )
+  .option('--timeout <duration>', t('cli:help.timeout'), duration, 5000)
+  .option('--metrics', t('cli:help.serve.metrics'), false)
+  .option('--token-file <file>', t('cli:help.serve.tokenFile'))
   .action(
     async (opts: {
       port: number;
@@ -281,11 +257,13 @@ program
         (text) => process.stderr.write(`${text}\n`),
       );
       if (opts.tokenFile === undefined) {
-        process.stdout.write(`Dashboard: ${serving.url}\n`);
+        process.stdout.write(`${t('cli:serve.dashboard', { url: serving.url })}\n`);
         if (serving.token !== null)
-          process.stdout.write(`Token (needed off this machine): ${serving.token}\n`);
+          process.stdout.write(`${t('cli:serve.token', { token: serving.token })}\n`);
       } else {
-        process.stdout.write(`Dashboard: ${serving.address} (token in ${opts.tokenFile})\n`);
+        process.stdout.write(
+          `${t('cli:serve.tokenInFile', { address: serving.address, file: opts.tokenFile })}\n`,
+        );
       }
       const close = (): void => {
         void serving.close().then(() => process.exit(0));
@@ -297,14 +275,16 @@ program
 
 program
   .command('export')
-  .description("Export a running serve's history (one container, a stack, or all) as CSV or JSON.")
-  .option('--since <duration>', 'how far back, up to 24h', duration, 3_600_000)
-  .addOption(new Option('--format <format>', 'csv or json').choices(['csv', 'json']).default('csv'))
-  .option('--container <name|key>', 'one container, by name or history key')
-  .option('--stack <name>', 'every container of one Dify stack')
-  .option('--url <url>', 'the serve to ask (the address it printed)', 'http://127.0.0.1:7878')
-  .option('--token <token>', 'the token serve printed, when it listens off loopback (or DIFY_MONITOR_TOKEN)')
-  .option('--output <file>', 'write here instead of stdout')
+  .description(t('cli:help.export.description'))
+  .option('--since <duration>', t('cli:help.export.since'), duration, 3_600_000)
+  .addOption(
+    new Option('--format <format>', t('cli:help.export.format')).choices(['csv', 'json']).default('csv'),
+  )
+  .option('--container <name|key>', t('cli:help.export.container'))
+  .option('--stack <name>', t('cli:help.export.stack'))
+  .option('--url <url>', t('cli:help.export.url'), 'http://127.0.0.1:7878')
+  .option('--token <token>', t('cli:help.export.token'))
+  .option('--output <file>', t('cli:help.export.output'))
   .action(
     async (opts: {
       since: number;

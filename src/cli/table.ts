@@ -2,6 +2,9 @@ import type { Alert } from '../alerts/types.ts';
 import { findingFor, reasonWords, type Verdict, type VerdictLevel } from '../alerts/verdict.ts';
 import { ROLES, type HostState, type Round, type Sample } from '../model.ts';
 import { binarySize, decimalSize } from '../stats/units.ts';
+import { alertText } from '../alerts/alert-text.ts';
+import { formatNumber, formatTime } from '../i18n/format.ts';
+import { t } from '../i18n/index.ts';
 import { cutEnd, layoutTextTable, type TextColumn } from '../util/text-table.ts';
 
 export const SORT_KEYS = ['role', 'cpu', 'mem', 'name'] as const;
@@ -17,17 +20,20 @@ export interface TableView {
 
 /** `docker stats`' columns and ours; on a narrow terminal BLOCK I/O goes first, then NET I/O … */
 const COLUMNS = [
-  { title: 'NAME', drop: 0, cut: { at: 'middle', minWidth: 10 } },
-  { title: 'ROLE', drop: 2 },
-  { title: 'CPU %', drop: 0 },
-  { title: 'MEM USAGE / LIMIT', drop: 0 },
-  { title: 'MEM %', drop: 0 },
-  { title: 'NET I/O', drop: 4 },
-  { title: 'BLOCK I/O', drop: 5 },
-  { title: 'PIDS', drop: 3 },
-  { title: 'STATE', drop: 1, cut: { at: 'end', minWidth: 7 } },
-  { title: 'STATUS', drop: 0, cut: { at: 'end', minWidth: 8 } },
+  { title: 'name', drop: 0, cut: { at: 'middle', minWidth: 10 } },
+  { title: 'role', drop: 2 },
+  { title: 'cpu', drop: 0 },
+  { title: 'memUsage', drop: 0 },
+  { title: 'memPercent', drop: 0 },
+  { title: 'net', drop: 4 },
+  { title: 'block', drop: 5 },
+  { title: 'pids', drop: 3 },
+  { title: 'state', drop: 1, cut: { at: 'end', minWidth: 7 } },
+  { title: 'status', drop: 0, cut: { at: 'end', minWidth: 8 } },
 ] as const satisfies readonly TextColumn[];
+
+/** The columns with their titles in the user's language (the titles above are the keys). */
+const titled = (): TextColumn[] => COLUMNS.map((c) => ({ ...c, title: t(`cli:column.${c.title}`) }));
 
 const COLOR: Readonly<Record<VerdictLevel, string>> = { warning: '\x1b[33m', critical: '\x1b[31m' };
 const RESET = '\x1b[0m';
@@ -37,7 +43,7 @@ type Item =
   | { readonly kind: 'row'; readonly cells: readonly string[]; readonly level: VerdictLevel | null };
 
 function percent(value: number | null): string {
-  return value === null ? '--' : `${value.toFixed(2)}%`;
+  return value === null ? '--' : `${formatNumber(value, 2)}%`;
 }
 
 function pair(a: number | null, b: number | null, format: (n: number) => string): string {
@@ -47,25 +53,29 @@ function pair(a: number | null, b: number | null, format: (n: number) => string)
 function memory(sample: Sample): string {
   if (sample.memUsageBytes === null) return '--';
   const limit = sample.memLimitBytes === null ? '?' : binarySize(sample.memLimitBytes);
-  return `${binarySize(sample.memUsageBytes)} / ${limit}${sample.memLimitSource === 'host' ? ' (host)' : ''}`;
+  return `${binarySize(sample.memUsageBytes)} / ${limit}${sample.memLimitSource === 'host' ? t('cli:table.hostLimit') : ''}`;
 }
 
 function state(sample: Sample): string {
-  const parts: string[] = [sample.state];
-  if (sample.health !== 'none') parts.push(sample.health);
-  if (sample.exitCode !== null && sample.state !== 'running') parts.push(`exit ${sample.exitCode}`);
-  if (sample.oomKilled) parts.push('OOM-killed');
-  if (sample.restartCount > 0) parts.push(`${sample.restartCount} restarts`);
-  return parts.join(', ');
+  const parts: string[] = [t(`cli:containerState.${sample.state}`)];
+  if (sample.health !== 'none') parts.push(t(`cli:health.${sample.health}`));
+  if (sample.exitCode !== null && sample.state !== 'running')
+    parts.push(t('cli:table.exitCode', { code: sample.exitCode }));
+  if (sample.oomKilled) parts.push(t('verdict:oomKilled'));
+  if (sample.restartCount > 0) parts.push(t('cli:table.restarts', { n: sample.restartCount }));
+  return parts.join(t('cli:table.listSeparator'));
 }
 
 /** What the alert engine holds against a container, stack or host now: the tray's and the page's words. */
 function status(verdict: Verdict, key: string): { words: string; level: VerdictLevel | null } {
   const finding = findingFor(verdict, key);
   const first = finding?.reasons[0];
-  if (finding === undefined || first === undefined) return { words: 'OK', level: null };
+  if (finding === undefined || first === undefined) return { words: t('verdict:ok'), level: null };
   return {
-    words: `${finding.level.toUpperCase()}: ${reasonWords(first.rule, first.level)}`,
+    words: t('cli:table.status', {
+      level: t(`verdict:level.${finding.level}`),
+      words: reasonWords(first.rule, first.level),
+    }),
     level: finding.level,
   };
 }
@@ -104,7 +114,7 @@ function roundItems(round: Round, verdict: Verdict, sort: SortKey): Item[] {
     return [
       {
         kind: 'text',
-        text: `${round.host}: no containers (a Dify stack appears here once it starts)`,
+        text: t('cli:table.noContainers', { host: round.host }),
         level: null,
       },
     ];
@@ -112,8 +122,9 @@ function roundItems(round: Round, verdict: Verdict, sort: SortKey): Item[] {
   for (const sample of round.samples) groups.set(sample.stack, [...(groups.get(sample.stack) ?? []), sample]);
   const named = [...groups].sort(([a], [b]) => (a === null ? 1 : b === null ? -1 : a.localeCompare(b)));
   return named.flatMap(([stack, samples]) => {
-    const heading = stack === null ? 'other containers' : `stack ${stack}`;
-    const held = stack === null ? { words: 'OK', level: null } : status(verdict, `${round.host}/${stack}`);
+    const heading = stack === null ? t('cli:table.otherContainers') : t('cli:table.stack', { stack });
+    const held =
+      stack === null ? { words: t('verdict:ok'), level: null } : status(verdict, `${round.host}/${stack}`);
     const text = `${round.host} · ${heading}${held.level === null ? '' : ` · ${held.words}`}`;
     return [
       { kind: 'text', text, level: held.level } as const,
@@ -123,8 +134,8 @@ function roundItems(round: Round, verdict: Verdict, sort: SortKey): Item[] {
 }
 
 function alertLine(alert: Alert): Item {
-  const time = new Date(alert.ts).toLocaleTimeString();
-  const text = `${time} ${alert.severity.toUpperCase()}${alert.muted ? ' (muted)' : ''} ${alert.message}`;
+  const level = t(`verdict:level.${alert.severity}`);
+  const text = `${formatTime(alert.ts)} ${level}${alert.muted ? t('cli:table.muted') : ''} ${alertText(alert)}`;
   return { kind: 'text', text, level: alert.severity === 'info' ? null : alert.severity };
 }
 
@@ -143,14 +154,18 @@ export function renderTable(
     ...states
       .filter((s) => s.state !== 'up')
       .map((s): Item => {
-        const text = `${s.host}: ${s.state} - ${s.message}`;
+        const text = t('cli:table.hostDown', {
+          host: s.host,
+          state: t(`cli:hostState.${s.state}`),
+          message: s.message,
+        });
         return { kind: 'text', text, level: status(verdict, s.host).level };
       }),
     ...rounds.flatMap((round) => roundItems(round, verdict, view.sort)),
     ...alerts.map(alertLine),
   ];
   const rows = items.flatMap((item) => (item.kind === 'row' ? [item.cells] : []));
-  const table = layoutTextTable(COLUMNS, rows, view.width);
+  const table = layoutTextTable(titled(), rows, view.width);
   let next = 0;
   const paint = (text: string, level: VerdictLevel | null): string =>
     view.color && level !== null ? `${COLOR[level]}${text}${RESET}` : text;

@@ -2,6 +2,7 @@ import type { Verdict } from '../alerts/verdict.ts';
 import type { Alert } from '../alerts/types.ts';
 import type { HostState, Round, Sample } from '../model.ts';
 import type { MonitorService } from '../service/monitor.ts';
+import { t } from '../i18n/index.ts';
 import { inPlaceFrame, type TerminalSize } from '../util/terminal-frame.ts';
 import { renderTable, type SortKey } from './table.ts';
 
@@ -102,7 +103,7 @@ export function runWatch(
       if (options.json) out.write(jsonLine(state));
       if (state.warning !== undefined && !warned.has(state.host)) {
         warned.add(state.host);
-        out.error(`${state.host}: warning: ${state.warning}\n`);
+        out.error(`${t('cli:watch.warning', { host: state.host, warning: state.warning })}\n`);
       }
       if (state.state === 'up') {
         everUp.add(state.host);
@@ -120,7 +121,7 @@ export function runWatch(
         if (options.once) finishOnceIfSettled();
         if (!options.json || firstFailure)
           out.error(
-            `${state.host}: ${state.message} (retrying in ${Math.round((state.retryInMs ?? 0) / 1000)} s)\n`,
+            `${t('cli:watch.retrying', { host: state.host, message: state.message, seconds: Math.round((state.retryInMs ?? 0) / 1000) })}\n`,
           );
       }
       if (!options.json && state.state === 'up' && !options.once)

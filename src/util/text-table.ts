@@ -27,9 +27,25 @@ export interface TextTable {
 const GAP = '  ';
 const ELLIPSIS = '…';
 
-/** Terminal columns a string takes: one per code point (container, stack and host names are ASCII). */
+/** East Asian wide and fullwidth characters (CJK, kana, Hangul, fullwidth forms): two terminal columns each. */
+const WIDE =
+  /[\u1100-\u115f\u2e80-\u303e\u3041-\u33ff\u3400-\u4dbf\u4e00-\u9fff\ua000-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]/u;
+
+const charWidth = (char: string): number => (WIDE.test(char) ? 2 : 1);
+
+/** Terminal columns a string takes: a Chinese character two, anything else one (names are ASCII). */
 export function textWidth(text: string): number {
-  return [...text].length;
+  let width = 0;
+  for (const char of text) width += charWidth(char);
+  return width;
+}
+
+/** The longest start of `chars` that fits in `width` columns. */
+function head(chars: readonly string[], width: number): string {
+  let used = 0;
+  let n = 0;
+  while (n < chars.length && used + charWidth(chars[n] ?? '') <= width) used += charWidth(chars[n++] ?? '');
+  return chars.slice(0, n).join('');
 }
 
 /**
@@ -47,10 +63,10 @@ export function cutMiddle(text: string, width: number): string {
 
 /** `text` in at most `width` columns, ending in an ellipsis when cut. */
 export function cutEnd(text: string, width: number): string {
+  if (textWidth(text) <= width) return text;
   const chars = [...text];
-  if (chars.length <= width) return text;
-  if (width <= 1) return chars.slice(0, width).join('');
-  return `${chars.slice(0, width - 1).join('')}${ELLIPSIS}`;
+  if (width <= 1) return head(chars, width);
+  return `${head(chars, width - 1)}${ELLIPSIS}`;
 }
 
 function naturalWidths(columns: readonly TextColumn[], rows: readonly (readonly string[])[]): number[] {
