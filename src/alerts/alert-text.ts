@@ -5,7 +5,7 @@
  */
 import { formatDuration } from '../i18n/format.ts';
 import { currentLanguage, t } from '../i18n/index.ts';
-import { formatBytes } from './format.ts';
+import { formatBytes, formatDuration as englishDuration } from './format.ts';
 import type { Alert } from './types.ts';
 import { reasonWords } from './verdict.ts';
 
@@ -15,6 +15,11 @@ export type AlertFacts = Pick<
 > & { readonly logLine?: { readonly text: string } | undefined };
 
 const bytes = (value: number | null): string => (value === null ? '--' : formatBytes(value));
+
+/** A span in seconds: English keeps the alert messages' short form ("4 min"), a translation its locale's. */
+export function spanText(seconds: number): string {
+  return currentLanguage() === 'en' ? englishDuration(seconds) : formatDuration(seconds * 1000);
+}
 
 export function alertText(a: AlertFacts): string {
   if (currentLanguage() === 'en') return a.message;
@@ -27,7 +32,7 @@ export function alertText(a: AlertFacts): string {
     case 'memory-trend':
       return a.etaSeconds === null
         ? t('alert:trendNoEta', { name, limit })
-        : t('alert:trend', { name, limit, eta: formatDuration(a.etaSeconds * 1000) });
+        : t('alert:trend', { name, limit, eta: spanText(a.etaSeconds) });
     case 'stack-memory':
       return t('alert:stack', { name, used, limit });
     case 'cpu-threshold':

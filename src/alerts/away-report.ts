@@ -5,18 +5,8 @@
  * sleeps are not news, and neither is memory that only moved.
  */
 import type { TimelineEntry } from '../history/timeline-entry.ts';
+import { t } from '../i18n/index.ts';
 import { formatBytes } from './format.ts';
-
-const TEXT = {
-  title: (away: string) => `While you were away (${away})`,
-  oom: (name: string, at: string) => `${name} OOM-killed at ${at}`,
-  andRestarted: ' and restarted',
-  restarts: (name: string, n: number) => (n === 1 ? `${name} restarted` : `${name} restarted ${n} times`),
-  deploy: (text: string) => text,
-  engineDown: (host: string, at: string) => `engine ${host} down at ${at}`,
-  memory: (name: string, delta: string) => `${name} memory +${delta}`,
-  count: (n: number, severity: string) => `${n} ${severity}${n === 1 ? '' : 's'}`,
-} as const;
 
 /** A container's memory, keyed by history key: the name to say and the bytes. */
 export type MemoryByKey = ReadonlyMap<string, { readonly name: string; readonly bytes: number }>;
@@ -34,7 +24,7 @@ export interface AwayInput {
 
 export interface AwayReport {
   readonly title: string;
-  /** The parts joined with "; ": what a desktop notification shows. */
+  /** The parts joined with "; " ("；" in Chinese): what a desktop notification shows. */
   readonly body: string;
   /** The parts, one a line, for a channel's message. */
   readonly lines: readonly string[];
@@ -55,8 +45,8 @@ export function awayReport(input: AwayInput): AwayReport | null {
   if (news.length === 0) return null;
   const parts = [...eventParts(news, input.clockTime), ...memoryParts(input), ...countParts(news)];
   return {
-    title: TEXT.title(formatSpan(input.to - input.from)),
-    body: parts.join('; '),
+    title: t('notify:report.title', { away: formatSpan(input.to - input.from) }),
+    body: parts.join(t('notify:report.separator')),
     lines: parts,
     from: input.from,
     to: input.to,
@@ -79,11 +69,16 @@ function eventParts(news: readonly TimelineEntry[], clockTime: (ts: number) => s
     const who = e.key ?? e.name ?? '';
     if (e.kind === 'oom') {
       const restarted = restarts.delete(who);
-      parts.push(TEXT.oom(e.name ?? who, clockTime(e.ts)) + (restarted ? TEXT.andRestarted : ''));
-    } else if (e.kind === 'deploy') parts.push(TEXT.deploy(e.text));
-    else if (e.kind === 'engine-down') parts.push(TEXT.engineDown(e.host ?? '', clockTime(e.ts)));
+      const oom = t('notify:report.oom', { name: e.name ?? who, at: clockTime(e.ts) });
+      parts.push(restarted ? oom + t('notify:report.andRestarted') : oom);
+    } else if (e.kind === 'deploy') parts.push(e.text);
+    else if (e.kind === 'engine-down')
+      parts.push(t('notify:report.engineDown', { host: e.host ?? '', at: clockTime(e.ts) }));
   }
-  for (const { name, n } of restarts.values()) parts.push(TEXT.restarts(name, n));
+  for (const { name, n } of restarts.values())
+    parts.push(
+      n === 1 ? t('notify:report.restartedOnce', { name }) : t('notify:report.restarted', { name, n }),
+    );
   return parts;
 }
 
@@ -95,22 +90,29 @@ function memoryParts(input: AwayInput): string[] {
     const delta = after.bytes - before.bytes;
     if (delta >= MEMORY_NEWS_BYTES) grown.push({ name: after.name, delta });
   }
-  return grown.sort((a, b) => b.delta - a.delta).map((g) => TEXT.memory(g.name, formatBytes(g.delta)));
+  return grown
+    .sort((a, b) => b.delta - a.delta)
+    .map((g) => t('notify:report.memory', { name: g.name, delta: formatBytes(g.delta) }));
 }
 
 function countParts(news: readonly TimelineEntry[]): string[] {
   const alerts = news.filter((e) => e.kind === 'alert');
   return (['critical', 'warning'] as const).flatMap((severity) => {
     const n = alerts.filter((e) => e.severity === severity).length;
-    return n === 0 ? [] : [TEXT.count(n, severity)];
+    if (n === 0) return [];
+    if (severity === 'critical')
+      return [n === 1 ? t('notify:report.criticalOne', { n }) : t('notify:report.critical', { n })];
+    return [n === 1 ? t('notify:report.warningOne', { n }) : t('notify:report.warning', { n })];
   });
 }
 
 /** "7 h", "2 min", "1 h 5 min": how long the user was away, as a person would say it. */
 export function formatSpan(ms: number): string {
   const minutes = Math.max(1, Math.round(ms / 60_000));
-  if (minutes < 60) return `${minutes} min`;
+  if (minutes < 60) return t('notify:span.minutes', { m: minutes });
   const hours = Math.floor(minutes / 60);
   const rest = minutes % 60;
-  return rest === 0 || hours >= 5 ? `${Math.round(minutes / 60)} h` : `${hours} h ${rest} min`;
+  return rest === 0 || hours >= 5
+    ? t('notify:span.hours', { h: Math.round(minutes / 60) })
+    : t('notify:span.hoursMinutes', { h: hours, m: rest });
 }

@@ -2,8 +2,10 @@
  * An alert as a desktop notification: a title that names what is at risk and a body with the
  * numbers, both short enough to read at a glance and to survive every platform's truncation.
  */
-import { formatBytes, formatDuration } from '../alerts/format.ts';
+import { alertText, spanText } from '../alerts/alert-text.ts';
+import { formatBytes } from '../alerts/format.ts';
 import type { Alert, Severity, SnapshotEntry } from '../alerts/types.ts';
+import { t } from '../i18n/index.ts';
 import type { DesktopNotification, Urgency } from './notifier.ts';
 
 export const TITLE_MAX = 60;
@@ -31,49 +33,52 @@ function headline(alert: Alert): string {
   const critical = alert.severity === 'critical';
   switch (alert.rule) {
     case 'memory-threshold':
-      return critical ? 'OOM risk' : 'Memory high';
+      return critical ? t('notify:headline.oomRisk') : t('notify:headline.memoryHigh');
     case 'memory-trend':
-      return alert.etaSeconds === null ? 'OOM risk' : `OOM in ~${formatDuration(alert.etaSeconds)}`;
+      return alert.etaSeconds === null
+        ? t('notify:headline.oomRisk')
+        : t('notify:headline.oomIn', { eta: spanText(alert.etaSeconds) });
     case 'stack-memory':
-      return critical ? 'Dify near OOM' : 'Dify memory high';
+      return critical ? t('notify:headline.difyNearOom') : t('notify:headline.difyMemoryHigh');
     case 'cpu-threshold':
-      return critical ? 'CPU critical' : 'CPU high';
+      return critical ? t('notify:headline.cpuCritical') : t('notify:headline.cpuHigh');
     case 'oom-killed':
-      return 'OOM-killed';
+      return t('notify:headline.oomKilled');
     case 'killed':
-      return 'Killed';
+      return t('notify:headline.killed');
     case 'log-signature':
-      return 'Log';
+      return t('notify:headline.log');
     case 'restart-loop':
-      return 'Restart loop';
+      return t('notify:headline.restartLoop');
     case 'unhealthy':
-      return 'Unhealthy';
+      return t('notify:headline.unhealthy');
     case 'host-down':
-      return 'Docker host down';
+      return t('notify:headline.hostDown');
     case 'host-up':
-      return 'Docker host back';
+      return t('notify:headline.hostUp');
     case 'recovered':
-      return 'Back to normal';
+      return t('notify:headline.recovered');
   }
 }
 
 /** "OOM risk: docker-worker-1 (worker)"; a long name is shortened, never the headline or role. */
 function titleFor(alert: Alert): string {
   // `other` says nothing a reader could use; null means a stack or a host.
-  const role = alert.role === null || alert.role === 'other' ? '' : ` (${alert.role})`;
-  const prefix = `${headline(alert)}: `;
+  const role = alert.role === null || alert.role === 'other' ? '' : t('notify:role', { role: alert.role });
+  const prefix = t('notify:title', { headline: headline(alert) });
   const name = clip(singleLine(alert.name), Math.max(8, TITLE_MAX - prefix.length - role.length));
   return clip(prefix + name + role, TITLE_MAX);
 }
 
 function bodyFor(alert: Alert): string {
-  const message = singleLine(alert.message);
+  // The engine's sentence in English; a translation's is made from the alert's figures.
+  const message = singleLine(alertText(alert));
   const snapshot = alert.snapshot ?? [];
   if (alert.rule !== 'oom-killed' || snapshot.length === 0) return clip(message, BODY_MAX);
   // The engine's message goes on to list the holders by full name; roles say it in fewer characters.
   const end = message.indexOf('. ');
   const what = end === -1 ? message : message.slice(0, end);
-  const held = `${heldInside(alert)}. Held: ${heldBy(snapshot)}`;
+  const held = `${heldInside(alert)}${t('notify:heldBy', { list: heldBy(snapshot) })}`;
   return clip(what, BODY_MAX - held.length) + held;
 }
 
@@ -82,7 +87,11 @@ function heldInside(alert: Alert): string {
   const p = alert.process;
   return p === undefined
     ? ''
-    : `. ${clip(alert.name, 40)}: ${clip(p.label, 40)} held ${formatBytes(p.rssBytes)}`;
+    : t('notify:heldInside', {
+        name: clip(alert.name, 40),
+        label: clip(p.label, 40),
+        bytes: formatBytes(p.rssBytes),
+      });
 }
 
 /** "api 1.2 GiB, worker 900 MiB, db 300 MiB": by role where that names one container, else by name. */
@@ -90,7 +99,9 @@ function heldBy(snapshot: readonly SnapshotEntry[]): string {
   const top = [...snapshot].sort((a, b) => b.memUsageBytes - a.memUsageBytes).slice(0, HELD_SHOWN);
   const label = (e: SnapshotEntry): string =>
     e.role !== 'other' && top.filter((o) => o.role === e.role).length === 1 ? e.role : e.name;
-  return top.map((e) => `${clip(label(e), 30)} ${formatBytes(e.memUsageBytes)}`).join(', ');
+  return top
+    .map((e) => t('notify:heldEntry', { label: clip(label(e), 30), bytes: formatBytes(e.memUsageBytes) }))
+    .join(t('notify:listSeparator'));
 }
 
 function singleLine(text: string): string {

@@ -10,15 +10,9 @@ import type { Alert } from '../alerts/types.ts';
 import type { TimelineJournal } from '../history/journal.ts';
 import type { TimelineEntry } from '../history/timeline-entry.ts';
 import type { ContainerEvent, HostState, Round } from '../model.ts';
+import { t } from '../i18n/index.ts';
 import type { Notifier } from '../notify/notifier.ts';
 import type { Clock } from '../util/clock.ts';
-
-const TEXT = {
-  started: 'Dify Monitor started',
-  startedAfter: (span: string) => `Dify Monitor started; it was not running for ${span}`,
-  slept: (span: string) => `Dify Monitor saw nothing for ${span} (sleep, suspend or stopped process)`,
-  paused: 'Monitoring paused (suspend)',
-} as const;
 
 /** The heartbeat: how often the monitor checks that time ran on as it should. */
 export const BEAT_MS = 5_000;
@@ -75,7 +69,10 @@ export class MonitorTimeline {
         ts: now,
         kind: 'app-start',
         severity: 'info',
-        text: gone === null ? TEXT.started : TEXT.startedAfter(formatSpan(gone)),
+        text:
+          gone === null
+            ? t('notify:timeline.started')
+            : t('notify:timeline.startedAfter', { span: formatSpan(gone) }),
         untilTs: null,
       }),
     ]);
@@ -155,7 +152,7 @@ export class MonitorTimeline {
         ts: from,
         kind: 'app-sleep',
         severity: 'info',
-        text: TEXT.slept(formatSpan(to - from)),
+        text: t('notify:timeline.slept', { span: formatSpan(to - from) }),
         untilTs: to,
       }),
     ]);

@@ -2,6 +2,8 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { awayReport, formatSpan } from '../../../src/alerts/away-report.ts';
 import { entry } from '../../../src/alerts/timeline.ts';
+import { setLanguage } from '../../../src/i18n/index.ts';
+import { englishLeft, UNIT_AND_PRODUCT_WORDS } from '../../helpers/chinese.ts';
 
 const T = 1_700_000_000_000;
 const H = 3_600_000;
@@ -63,4 +65,55 @@ test('a span reads as a person says it', () => {
   assert.equal(formatSpan(2 * 60_000), '2 min');
   assert.equal(formatSpan(65 * 60_000), '1 h 5 min');
   assert.equal(formatSpan(7 * H + 10 * 60_000), '7 h');
+});
+
+test('in Simplified Chinese the report says the same in Chinese, names and sizes as they are', (t) => {
+  setLanguage('zh-CN');
+  t.after(() => setLanguage('en'));
+  const api = { host: 'local', stack: 'docker', key: 'local/docker/api/1', name: 'docker-api-1' };
+  const report = awayReport({
+    from: T,
+    to: T + 90 * 60_000,
+    entries: [
+      entry({ ...api, ts: T + 3 * H, kind: 'oom', severity: 'critical', rule: 'oom-killed', text: 'killed' }),
+      entry({ ...api, ts: T + 3 * H + 1000, kind: 'restart', severity: 'warning', text: 'restarted' }),
+      entry({
+        ...api,
+        ts: T + 3 * H + 2000,
+        kind: 'alert',
+        severity: 'critical',
+        rule: 'oom-killed',
+        text: 'a',
+      }),
+      entry({ ts: T + 3 * H, kind: 'engine-down', severity: 'warning', host: 'local', text: 'down' }),
+      entry({
+        ...api,
+        name: 'docker-worker-1',
+        key: 'w',
+        ts: T + 4 * H,
+        kind: 'restart',
+        severity: 'warning',
+        text: 'r',
+      }),
+      entry({
+        ...api,
+        name: 'docker-worker-1',
+        key: 'w',
+        ts: T + 5 * H,
+        kind: 'restart',
+        severity: 'warning',
+        text: 'r',
+      }),
+    ],
+    memoryBefore: new Map([['local/docker/worker/1', { name: 'worker', bytes: GIB }]]),
+    memoryAfter: new Map([['local/docker/worker/1', { name: 'worker', bytes: 2.2 * GIB }]]),
+    clockTime,
+  });
+  assert.equal(report?.title, '您离开期间（1 小时 30 分钟）');
+  assert.equal(
+    report?.body,
+    'docker-api-1 于 03:12 被 OOM 终止，随后重启；引擎 local 于 03:12 断开；docker-worker-1 重启了 2 次；worker 内存增加 1.2 GiB；1 条严重告警',
+  );
+  const names = ['docker-api-1', 'docker-worker-1', 'worker', 'local'];
+  assert.deepEqual(englishLeft(`${report?.title}\n${report?.body}`, names, UNIT_AND_PRODUCT_WORDS), []);
 });

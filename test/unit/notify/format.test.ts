@@ -1,9 +1,11 @@
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import { after, before, describe, it } from 'node:test';
 import { AlertEngine } from '../../../src/alerts/engine.ts';
 import { type Alert, ALERT_RULES, type AlertRule } from '../../../src/alerts/types.ts';
 import type { Role, Sample } from '../../../src/model.ts';
+import { setLanguage } from '../../../src/i18n/index.ts';
 import { BODY_MAX, notificationFor, TITLE_MAX } from '../../../src/notify/format.ts';
+import { englishLeft, hasChinese, UNIT_AND_PRODUCT_WORDS } from '../../helpers/chinese.ts';
 
 const MiB = 1024 * 1024;
 const GiB = 1024 * MiB;
@@ -88,6 +90,11 @@ const EXAMPLES: Readonly<Record<AlertRule, Alert>> = {
     message:
       'gunicorn killed a worker (SIGKILL, perhaps out of memory) in docker-api-1: ' +
       '"[2024-07-24 06:33:41 +0000] [1] [ERROR] Worker (pid:35) was sent SIGKILL! Perhaps out of memory?"',
+    logLine: {
+      text: 'Worker (pid:35) was sent SIGKILL!',
+      ts: 1_700_000_000_000,
+      signature: 'gunicorn-sigkill',
+    },
   }),
   'restart-loop': alert({
     rule: 'restart-loop',
@@ -299,5 +306,39 @@ describe('notificationFor', () => {
     for (const rule of ALERT_RULES) {
       assert.equal(notificationFor({ ...EXAMPLES[rule], muted: true }), null);
     }
+  });
+});
+
+describe('a notification in Simplified Chinese', () => {
+  before(() => setLanguage('zh-CN'));
+  after(() => setLanguage('en'));
+  const names = ['docker-worker-1', 'docker-api-1', 'docker', 'local', 'worker', 'api', 'db', 'redis'];
+  // The log line is the container's own words, quoted as it logged them.
+  const logLine = 'Worker (pid:35) was sent SIGKILL!';
+
+  it('has a Chinese title and body for every rule, with no English left but names and units', () => {
+    for (const rule of ALERT_RULES) {
+      const n = notificationFor(EXAMPLES[rule]);
+      assert.ok(n !== null);
+      assert.ok(hasChinese(n.title), `${rule}: ${n.title}`);
+      assert.ok(hasChinese(n.body), `${rule}: ${n.body}`);
+      const text = `${n.title}\n${n.body}`;
+      assert.deepEqual(
+        englishLeft(text, [...names, logLine], UNIT_AND_PRODUCT_WORDS),
+        [],
+        `${rule}: ${text}`,
+      );
+    }
+  });
+
+  it('says the figures: the title names the container and role, the body its memory and who held it', () => {
+    const oom = notificationFor(EXAMPLES['oom-killed']);
+    assert.equal(oom?.title, '已被 OOM 终止：docker-worker-1（worker）');
+    assert.equal(
+      oom?.body,
+      'docker-worker-1 因内存耗尽已被 OOM 终止。占用最多：api 1.2 GiB，worker 900 MiB，db 300 MiB',
+    );
+    const trend = notificationFor(EXAMPLES['memory-trend']);
+    assert.equal(trend?.title, '约 4分钟后 OOM：docker-worker-1（worker）');
   });
 });

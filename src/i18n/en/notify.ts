@@ -1,0 +1,50 @@
+/**
+ * Desktop notifications (src/notify/format.ts), the morning report (src/alerts/away-report.ts)
+ * and the monitor's own timeline lines (src/service/timeline.ts). The alert's sentence itself is
+ * alert.ts's.
+ */
+export const notify = {
+  headline: {
+    oomRisk: 'OOM risk',
+    oomIn: 'OOM in ~{{eta}}',
+    memoryHigh: 'Memory high',
+    difyNearOom: 'Dify near OOM',
+    difyMemoryHigh: 'Dify memory high',
+    cpuCritical: 'CPU critical',
+    cpuHigh: 'CPU high',
+    oomKilled: 'OOM-killed',
+    killed: 'Killed',
+    log: 'Log',
+    restartLoop: 'Restart loop',
+    unhealthy: 'Unhealthy',
+    hostDown: 'Docker host down',
+    hostUp: 'Docker host back',
+    recovered: 'Back to normal',
+  },
+  title: '{{headline}}: ',
+  role: ' ({{role}})',
+  heldInside: '. {{name}}: {{label}} held {{bytes}}',
+  heldBy: '. Held: {{list}}',
+  heldEntry: '{{label}} {{bytes}}',
+  listSeparator: ', ',
+  report: {
+    title: 'While you were away ({{away}})',
+    oom: '{{name}} OOM-killed at {{at}}',
+    andRestarted: ' and restarted',
+    restartedOnce: '{{name}} restarted',
+    restarted: '{{name}} restarted {{n}} times',
+    engineDown: 'engine {{host}} down at {{at}}',
+    memory: '{{name}} memory +{{delta}}',
+    criticalOne: '{{n}} critical',
+    critical: '{{n}} criticals',
+    warningOne: '{{n}} warning',
+    warning: '{{n}} warnings',
+    separator: '; ',
+  },
+  span: { minutes: '{{m}} min', hours: '{{h}} h', hoursMinutes: '{{h}} h {{m}} min' },
+  timeline: {
+    started: 'Dify Monitor started',
+    startedAfter: 'Dify Monitor started; it was not running for {{span}}',
+    slept: 'Dify Monitor saw nothing for {{span}} (sleep, suspend or stopped process)',
+  },
+} as const;

@@ -1,0 +1,48 @@
+import type { notify as en } from '../en/notify.ts';
+import type { Translation } from '../translation.ts';
+
+export const notify: Translation<typeof en> = {
+  headline: {
+    oomRisk: 'OOM 风险',
+    oomIn: '约 {{eta}}后 OOM',
+    memoryHigh: '内存偏高',
+    difyNearOom: 'Dify 即将 OOM',
+    difyMemoryHigh: 'Dify 内存偏高',
+    cpuCritical: 'CPU 严重',
+    cpuHigh: 'CPU 偏高',
+    oomKilled: '已被 OOM 终止',
+    killed: '已被终止',
+    log: '日志告警',
+    restartLoop: '反复重启',
+    unhealthy: '健康检查失败',
+    hostDown: 'Docker 主机断开',
+    hostUp: 'Docker 主机恢复',
+    recovered: '已恢复正常',
+  },
+  title: '{{headline}}：',
+  role: '（{{role}}）',
+  heldInside: '。{{name}}：{{label}} 占用 {{bytes}}',
+  heldBy: '。占用最多：{{list}}',
+  heldEntry: '{{label}} {{bytes}}',
+  listSeparator: '，',
+  report: {
+    title: '您离开期间（{{away}}）',
+    oom: '{{name}} 于 {{at}} 被 OOM 终止',
+    andRestarted: '，随后重启',
+    restartedOnce: '{{name}} 重启了一次',
+    restarted: '{{name}} 重启了 {{n}} 次',
+    engineDown: '引擎 {{host}} 于 {{at}} 断开',
+    memory: '{{name}} 内存增加 {{delta}}',
+    criticalOne: '{{n}} 条严重告警',
+    critical: '{{n}} 条严重告警',
+    warningOne: '{{n}} 条警告',
+    warning: '{{n}} 条警告',
+    separator: '；',
+  },
+  span: { minutes: '{{m}} 分钟', hours: '{{h}} 小时', hoursMinutes: '{{h}} 小时 {{m}} 分钟' },
+  timeline: {
+    started: 'Dify Monitor 已启动',
+    startedAfter: 'Dify Monitor 已启动；此前 {{span}}未在运行',
+    slept: 'Dify Monitor 有 {{span}}没有收到任何数据（睡眠、挂起或进程停止）',
+  },
+};

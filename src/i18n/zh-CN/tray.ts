@@ -1,0 +1,45 @@
+import type { tray as en } from '../en/tray.ts';
+import type { Translation } from '../translation.ts';
+
+export const tray: Translation<typeof en> = {
+  tooltip: {
+    paused: '已暂停',
+    noEngine: '未找到 Docker 引擎',
+    unreachable: 'Docker 无法连接',
+    containerOne: '{{n}} 个容器',
+    containers: '{{n}} 个容器',
+    critical: '{{n}} 项严重',
+    warningOne: '{{n}} 项警告',
+    warnings: '{{n}} 项警告',
+    hostDownOne: '{{n}} 台主机无法连接',
+    hostsDown: '{{n}} 台主机无法连接',
+    ok: '正常',
+    listSeparator: '，',
+    mutedUntil: '静音至 {{time}}',
+  },
+  host: {
+    line: '{{host}}：{{state}}',
+    down: '无法连接',
+    authFailed: '认证失败',
+    tlsFailed: 'TLS 失败',
+    connecting: '连接中…',
+    ok: '正常',
+    warning: '警告',
+    critical: '严重',
+  },
+  menu: {
+    noEngine: '尚无 Docker 引擎',
+    noAlerts: '没有告警',
+    notificationsFailing: '通知发送失败',
+    muteHour: '静音 1 小时',
+    muteTomorrow: '静音到明天',
+    unmute: '取消静音（静音至 {{time}}）',
+    openDashboard: '打开仪表盘',
+    hosts: '主机',
+    lastAlerts: '最近告警',
+    pause: '暂停监控',
+    settings: '设置…',
+    startAtLogin: '登录时启动',
+    quit: '退出 Dify Monitor',
+  },
+};
