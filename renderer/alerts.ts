@@ -1,6 +1,8 @@
 /** The alert log, newest first, with the OOM snapshot and mute/snooze controls. */
+import { alertText } from '../src/alerts/alert-text.ts';
 import type { Alert } from '../src/alerts/types.ts';
 import type { DifyMonitorApi, MuteRequest } from '../src/api.ts';
+import { t } from '../src/i18n/index.ts';
 import { h } from './dom.ts';
 import { dateTime, formatBytes } from './format.ts';
 import type { State } from './state.ts';
@@ -11,7 +13,7 @@ const SHOWN = 200;
 function severity(alert: Alert): Status {
   if (alert.severity === 'critical') return statusOf('critical');
   if (alert.severity === 'warning') return statusOf('warning');
-  return { level: 'ok', icon: 'ℹ', word: 'Info' };
+  return { level: 'ok', icon: 'ℹ', word: t('page:status.info') };
 }
 
 export function renderAlerts(
@@ -31,23 +33,25 @@ export function renderAlerts(
   const root = h(
     'div',
     { class: 'alerts' },
-    h('h2', {}, 'Alerts'),
+    h('h2', {}, t('page:alerts.title')),
     h(
       'div',
-      { class: 'controls', role: 'group', 'aria-label': 'Mute notifications' },
-      control('Mute all for 1 h', { scope: 'all', forMs: 3_600_000 }),
-      control('Snooze until tomorrow', { scope: 'all', until: 'tomorrow' }),
-      control('Unmute everything', { scope: 'none' }),
+      { class: 'controls', role: 'group', 'aria-label': t('page:alerts.mute') },
+      control(t('page:alerts.muteHour'), { scope: 'all', forMs: 3_600_000 }),
+      control(t('page:alerts.snooze'), { scope: 'all', until: 'tomorrow' }),
+      control(t('page:alerts.unmuteAll'), { scope: 'none' }),
       h(
         'span',
         { class: 'sub', role: 'status' },
-        state.mutedUntil === null ? 'Notifications are on.' : `Muted until ${dateTime(state.mutedUntil)}.`,
-        muted.length > 0 ? ` Muted containers: ${muted.join(', ')}.` : '',
+        state.mutedUntil === null
+          ? t('page:alerts.on')
+          : t('page:alerts.mutedUntil', { when: dateTime(state.mutedUntil) }),
+        muted.length > 0 ? t('page:alerts.mutedContainers', { names: muted.join(', ') }) : '',
       ),
     ),
   );
   if (state.alerts.length === 0) {
-    root.append(h('p', { class: 'empty' }, 'No alerts yet.'));
+    root.append(h('p', { class: 'empty' }, t('page:alerts.none')));
     return root;
   }
   const list = h('ol', { class: 'alert-list' });
@@ -62,23 +66,23 @@ export function renderAlerts(
         h('span', { class: `badge ${s.level}` }, h('span', { 'aria-hidden': 'true' }, s.icon), ` ${s.word}`),
         h('time', { datetime: new Date(alert.ts).toISOString() }, dateTime(alert.ts)),
         h('strong', {}, alert.name),
-        h('span', { class: 'rule' }, alert.rule),
-        alert.muted === true ? h('span', { class: 'pill' }, 'muted') : null,
-        h('p', { class: 'message' }, alert.message),
+        h('span', { class: 'rule' }, t(`page:rule.${alert.rule}`)),
+        alert.muted === true ? h('span', { class: 'pill' }, t('page:alerts.muted')) : null,
+        h('p', { class: 'message' }, alertText(alert)),
         alert.snapshot !== undefined && alert.snapshot.length > 0
           ? h(
               'table',
               { class: 'snapshot' },
-              h('caption', {}, 'Memory held in the stack just before the kill'),
+              h('caption', {}, t('page:alerts.snapshot')),
               h(
                 'thead',
                 {},
                 h(
                   'tr',
                   {},
-                  h('th', { scope: 'col' }, 'Container'),
-                  h('th', { scope: 'col' }, 'Role'),
-                  h('th', { scope: 'col' }, 'Memory'),
+                  h('th', { scope: 'col' }, t('page:alerts.container')),
+                  h('th', { scope: 'col' }, t('page:alerts.role')),
+                  h('th', { scope: 'col' }, t('page:alerts.memory')),
                 ),
               ),
               h(
@@ -97,7 +101,7 @@ export function renderAlerts(
             )
           : null,
         key !== undefined && alert.role !== null
-          ? control(isMuted ? `Unmute ${alert.name}` : `Mute ${alert.name}`, {
+          ? control(t(isMuted ? 'page:alerts.unmuteOne' : 'page:alerts.muteOne', { name: alert.name }), {
               scope: 'container',
               key,
               muted: !isMuted,

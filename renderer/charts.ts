@@ -13,6 +13,8 @@ import {
   type ChartDataset,
 } from 'chart.js';
 import annotationPlugin from 'chartjs-plugin-annotation';
+import { currentLanguage } from '../src/i18n/index.ts';
+import { clockTime } from './format.ts';
 import { gapBefore, typicalStep } from './gaps.ts';
 
 /*
@@ -84,7 +86,10 @@ export function palette(): Palette {
 }
 
 function timeTick(value: number | string): string {
-  return new Date(Number(value)).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
+  return new Date(Number(value)).toLocaleTimeString(currentLanguage(), {
+    hour: '2-digit',
+    minute: '2-digit',
+  });
 }
 
 export interface LiveChart {
@@ -133,8 +138,7 @@ export function createLiveChart(
       plugins: {
         tooltip: {
           callbacks: {
-            title: (items) =>
-              items[0] === undefined ? '' : new Date(items[0].parsed.x ?? 0).toLocaleTimeString(),
+            title: (items) => (items[0] === undefined ? '' : clockTime(items[0].parsed.x ?? 0)),
             label: (item) => `${options.label}: ${options.yFormat(item.parsed.y ?? 0)}`,
           },
         },

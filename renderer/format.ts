@@ -1,16 +1,24 @@
+/** The page's figures in the current language (src/i18n/format.ts does the numbers). */
+import { formatNumber } from '../src/i18n/format.ts';
+import { currentLanguage, t } from '../src/i18n/index.ts';
+
 export { formatBytes } from '../src/alerts/format.ts';
 
 export function percent(value: number | null): string {
   if (value === null || !Number.isFinite(value)) return '–';
-  return `${value < 10 ? value.toFixed(1) : value.toFixed(0)} %`;
+  return t('page:percent', { n: formatNumber(value, value < 10 ? 1 : 0) });
 }
 
 export function clockTime(ts: number): string {
-  return new Date(ts).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', second: '2-digit' });
+  return new Date(ts).toLocaleTimeString(currentLanguage(), {
+    hour: '2-digit',
+    minute: '2-digit',
+    second: '2-digit',
+  });
 }
 
 export function dateTime(ts: number): string {
-  return new Date(ts).toLocaleString([], {
+  return new Date(ts).toLocaleString(currentLanguage(), {
     month: 'short',
     day: 'numeric',
     hour: '2-digit',
@@ -21,7 +29,7 @@ export function dateTime(ts: number): string {
 
 export function duration(seconds: number): string {
   if (!Number.isFinite(seconds)) return '–';
-  if (seconds < 90) return `${Math.round(seconds)} s`;
-  if (seconds < 5400) return `${Math.round(seconds / 60)} min`;
-  return `${(seconds / 3600).toFixed(1)} h`;
+  if (seconds < 90) return t('page:seconds', { n: formatNumber(seconds) });
+  if (seconds < 5400) return t('page:minutes', { n: formatNumber(seconds / 60) });
+  return t('page:hours', { n: formatNumber(seconds / 3600, 1) });
 }

@@ -3,6 +3,16 @@
  * to the same API over the web bridge; every payload is checked before use.
  */
 import type { DifyMonitorApi, EventChannel, EventChannels } from '../src/api.ts';
+import {
+  chooseLanguage,
+  currentLanguage,
+  LANGUAGE_SETTINGS,
+  pickLanguage,
+  setLanguage,
+  t,
+} from '../src/i18n/index.ts';
+import { isOneOf } from '../src/model.ts';
+import type { Settings } from '../src/settings/schema.ts';
 import { renderAlerts } from './alerts.ts';
 import { createBridgeClient } from './bridge-client.ts';
 import { plotOf } from './charts.ts';
@@ -99,6 +109,10 @@ class App {
     });
     this.#on('settings:changed', (settings) => {
       this.#state.setSettings(settings, Date.now());
+      if (useLanguageOf(settings)) {
+        this.#navigate();
+        return;
+      }
       this.#detail?.refresh();
       void this.#hosts?.load();
       this.#header();
@@ -133,7 +147,7 @@ class App {
       try {
         handle(checked);
       } catch (error) {
-        this.#notice = `Could not show an update: ${(error as Error).message}`;
+        this.#notice = t('page:updateFailed', { why: (error as Error).message });
       }
     });
   }
@@ -208,7 +222,8 @@ class App {
     const mute = document.getElementById('mute-state');
     if (mute !== null) {
       const until = this.#state.mutedUntil;
-      mute.textContent = until === null || until < Date.now() ? '' : `🔕 Muted until ${dateTime(until)}`;
+      mute.textContent =
+        until === null || until < Date.now() ? '' : t('page:mutedUntil', { when: dateTime(until) });
     }
   }
 
@@ -228,9 +243,41 @@ class App {
   }
 }
 
+/** The words index.html leaves out, so that it never shows in the wrong language. */
+function pageText(): void {
+  document.documentElement.lang = currentLanguage();
+  const set = (selector: string, text: string): void => {
+    const el = document.querySelector(selector);
+    if (el !== null) el.textContent = text;
+  };
+  set('.skip', t('page:skip'));
+  document.querySelector('nav')?.setAttribute('aria-label', t('page:views'));
+  set('[data-nav="overview"]', t('page:nav.overview'));
+  set('[data-nav="alerts"] [data-nav-label]', t('page:nav.alerts'));
+  set('[data-nav="timeline"]', t('page:nav.timeline'));
+  set('[data-nav="settings"]', t('page:nav.settings'));
+  set('[data-loading]', t('page:loading'));
+}
+
+/**
+ * The saved `language` setting, else the browser's; true when it changed what the page says.
+ * The words are redrawn then, not the page reloaded: a reload would drop the charts' history.
+ */
+function useLanguageOf(settings: Settings): boolean {
+  // The page's own check of the payload (validate.ts) leaves this field to here.
+  const saved = isOneOf(LANGUAGE_SETTINGS, settings.language) ? settings.language : undefined;
+  const language = chooseLanguage(saved, pickLanguage(navigator.languages));
+  if (language === currentLanguage()) return false;
+  setLanguage(language);
+  pageText();
+  return true;
+}
+
 async function main(): Promise<void> {
   const root = document.getElementById('main');
   if (root === null) return;
+  setLanguage(pickLanguage(navigator.languages));
+  pageText();
   const api = window.difyMonitor ?? createBridgeClient();
   let snapshot;
   try {
@@ -240,17 +287,16 @@ async function main(): Promise<void> {
       h(
         'div',
         { class: 'banner error', role: 'alert' },
-        `Cannot reach Dify Monitor: ${(error as Error).message}. Reload to try again.`,
+        t('page:unreachable', { why: (error as Error).message }),
       ),
     );
     return;
   }
   if (snapshot === null) {
-    root.replaceChildren(
-      h('div', { class: 'banner error', role: 'alert' }, 'Dify Monitor sent data this page cannot read.'),
-    );
+    root.replaceChildren(h('div', { class: 'banner error', role: 'alert' }, t('page:unreadable')));
     return;
   }
+  useLanguageOf(snapshot.settings);
   if (window.difyMonitor !== undefined) {
     const visible = (): void =>
       void api.invoke('monitor:visible', { visible: document.visibilityState === 'visible' });

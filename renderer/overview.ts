@@ -1,5 +1,7 @@
 /** The landing view: one card per host and stack, then every container grouped by role. */
 import { ROLES, type Sample } from '../src/model.ts';
+import { formatNumber } from '../src/i18n/format.ts';
+import { t } from '../src/i18n/index.ts';
 import { h, sparkline } from './dom.ts';
 import { clockTime, formatBytes, percent } from './format.ts';
 import type { State } from './state.ts';
@@ -33,7 +35,7 @@ function hostBanner(state: State, host: string): HTMLElement | null {
     );
   }
   const seen = [...state.rows.values()].filter((r) => r.sample.host === host).map((r) => r.seenAt);
-  const last = seen.length > 0 ? ` Last data from ${clockTime(Math.max(...seen))} is shown greyed.` : '';
+  const last = seen.length > 0 ? t('page:overview.lastData', { time: clockTime(Math.max(...seen)) }) : '';
   if (hs.state === 'connecting') {
     return h('div', { class: 'banner info', role: 'status' }, `${host}: ${hs.message}`);
   }
@@ -42,21 +44,31 @@ function hostBanner(state: State, host: string): HTMLElement | null {
     return h(
       'div',
       { class: 'banner error', role: 'alert', 'data-host-down': host, 'data-host-state': hs.state },
-      h('strong', {}, `${hs.state === 'tls-failed' ? 'TLS' : 'Authentication'} with ${host} failed. `),
+      h(
+        'strong',
+        {},
+        t(hs.state === 'tls-failed' ? 'page:overview.tlsFailed' : 'page:overview.authFailed', { host }),
+      ),
       hs.message,
       h('br'),
-      `Fix the certificate, key or known_hosts entry, then test it with dify-monitor hosts test ${host}.${last}`,
+      t('page:overview.authAdvice', { host, last }),
     );
   }
   return h(
     'div',
     { class: 'banner error', role: 'alert', 'data-host-down': host },
-    h('strong', {}, `Docker on ${host} is not reachable. `),
+    h('strong', {}, t('page:overview.down', { host })),
     `${hs.message}`,
     h('br'),
-    `Looked at ${hs.endpoint} (${hs.reason}). Start Docker or point DOCKER_HOST at it; this page reconnects by itself${
-      hs.retryInMs === undefined ? '' : ` (next try in ${Math.round(hs.retryInMs / 1000)} s)`
-    }.${last}`,
+    t('page:overview.downAdvice', {
+      endpoint: hs.endpoint,
+      reason: hs.reason,
+      retry:
+        hs.retryInMs === undefined
+          ? ''
+          : t('page:overview.retry', { seconds: formatNumber(hs.retryInMs / 1000) }),
+      last,
+    }),
   );
 }
 
@@ -68,7 +80,7 @@ function stackCards(state: State): HTMLElement {
     list.push(sample);
     groups.set(id, list);
   }
-  const cards = h('section', { class: 'cards', 'aria-label': 'Stacks' });
+  const cards = h('section', { class: 'cards', 'aria-label': t('page:overview.stacks') });
   for (const [id, samples] of [...groups].sort(([a], [b]) => a.localeCompare(b))) {
     const [host = '', stack = ''] = id.split('\u0000');
     const used = samples.reduce((sum, s) => sum + (s.memUsageBytes ?? 0), 0);
@@ -93,8 +105,14 @@ function stackCards(state: State): HTMLElement {
           'data-host': host,
           'data-used-bytes': used,
         },
-        h('h2', {}, stack === '' ? `Other containers · ${host}` : `${stack} · ${host}`),
-        badge(statusOf(level, level === 'ok' ? 'All OK' : undefined)),
+        h(
+          'h2',
+          {},
+          stack === ''
+            ? t('page:overview.otherContainers', { host })
+            : t('page:overview.stackOnHost', { stack, host }),
+        ),
+        badge(statusOf(level, level === 'ok' ? t('page:overview.allOk') : undefined)),
         h(
           'p',
           { class: 'big' },
@@ -104,7 +122,9 @@ function stackCards(state: State): HTMLElement {
             { class: 'of' },
             against === null
               ? ''
-              : ` of ${formatBytes(against)} ${limits === null ? 'host memory' : 'in limits'}`,
+              : t(limits === null ? 'page:overview.ofHost' : 'page:overview.ofLimits', {
+                  total: formatBytes(against),
+                }),
           ),
         ),
         share === null
@@ -113,12 +133,19 @@ function stackCards(state: State): HTMLElement {
               min: 0,
               max: 100,
               value: share.toFixed(1),
-              'aria-label': `${percent(share)} of ${limits === null ? 'host memory' : 'the limits'}`,
+              'aria-label': t(limits === null ? 'page:overview.meterHost' : 'page:overview.meterLimits', {
+                share: percent(share),
+              }),
             }),
         h(
           'p',
           { class: 'counts' },
-          `${running} of ${samples.length} running · ${count('warning')} warning · ${count('critical')} critical`,
+          t('page:overview.counts', {
+            running,
+            total: samples.length,
+            warning: count('warning'),
+            critical: count('critical'),
+          }),
         ),
       ),
     );
@@ -144,7 +171,7 @@ function sortValue(s: Sample, key: SortKey): number | string {
 function limitText(s: Sample): string {
   if (s.memLimitBytes === null) return '–';
   return s.memLimitSource === 'host'
-    ? `no limit, host memory ${formatBytes(s.memLimitBytes)}`
+    ? t('page:overview.noLimit', { host: formatBytes(s.memLimitBytes) })
     : formatBytes(s.memLimitBytes);
 }
 
@@ -174,9 +201,9 @@ function row(state: State, s: Sample, stale: boolean): HTMLTableRowElement {
       'th',
       { scope: 'row' },
       h('a', { href: `#/c/${encodeURIComponent(s.key)}` }, s.name),
-      h('div', { class: 'sub' }, s.stack ?? 'not in a Dify stack'),
+      h('div', { class: 'sub' }, s.stack ?? t('page:overview.notInStack')),
     ),
-    h('td', {}, sparkline(state.spark.get(s.key) ?? [], `memory trend of ${s.name}`)),
+    h('td', {}, sparkline(state.spark.get(s.key) ?? [], t('page:overview.trendOf', { name: s.name }))),
     h(
       'td',
       { class: 'num' },
@@ -188,33 +215,41 @@ function row(state: State, s: Sample, stale: boolean): HTMLTableRowElement {
     h(
       'td',
       {},
-      s.state,
-      s.health !== 'none' ? h('div', { class: 'sub' }, s.health) : null,
-      stale ? h('div', { class: 'sub' }, `last seen ${clockTime(seenAt)}`) : null,
+      t(`page:state.${s.state}`),
+      s.health !== 'none' ? h('div', { class: 'sub' }, t(`page:health.${s.health}`)) : null,
+      stale ? h('div', { class: 'sub' }, t('page:overview.lastSeen', { time: clockTime(seenAt) })) : null,
     ),
     h(
       'td',
       {},
       s.restartCount > 0
-        ? h('span', { class: 'pill', title: 'restarts' }, `↻ ${s.restartCount} restarts`)
+        ? h(
+            'span',
+            { class: 'pill', title: t('page:overview.restartsTitle') },
+            t('page:overview.restarts', { n: s.restartCount }),
+          )
         : null,
       kills > 0 || s.oomKilled
-        ? h('span', { class: 'pill critical', title: 'OOM kills' }, `✖ ${Math.max(kills, 1)} OOM`)
+        ? h(
+            'span',
+            { class: 'pill critical', title: t('page:overview.oomTitle') },
+            t('page:overview.oom', { n: Math.max(kills, 1) }),
+          )
         : null,
     ),
   );
 }
 
-const HEADERS: readonly { label: string; key: SortKey | null }[] = [
-  { label: 'Status', key: null },
-  { label: 'Name', key: 'name' },
-  { label: 'Trend', key: null },
-  { label: 'MEM used / limit', key: 'mem' },
-  { label: 'MEM %', key: 'memPercent' },
-  { label: 'CPU %', key: 'cpu' },
-  { label: 'State', key: 'state' },
-  { label: 'Events', key: null },
-];
+const HEADERS = [
+  { head: 'status', key: null },
+  { head: 'name', key: 'name' },
+  { head: 'trend', key: null },
+  { head: 'mem', key: 'mem' },
+  { head: 'memPercent', key: 'memPercent' },
+  { head: 'cpu', key: 'cpu' },
+  { head: 'state', key: 'state' },
+  { head: 'events', key: null },
+] as const satisfies readonly { head: string; key: SortKey | null }[];
 
 export function renderOverview(state: State, options: ListOptions, onChange: () => void): HTMLElement {
   const root = h('div', { class: 'overview' });
@@ -227,22 +262,14 @@ export function renderOverview(state: State, options: ListOptions, onChange: () 
   const anyUp = [...state.hosts.values()].some((hs) => hs.state === 'up');
   if (samples.length === 0) {
     root.append(
-      h(
-        'p',
-        { class: 'empty' },
-        anyUp ? 'No containers are running on the watched engines.' : 'Waiting for Docker…',
-      ),
+      h('p', { class: 'empty' }, anyUp ? t('page:overview.noContainers') : t('page:overview.waiting')),
     );
     return root;
   }
   const hasStack = samples.some((s) => s.stack !== null);
   if (!hasStack) {
     root.append(
-      h(
-        'div',
-        { class: 'banner info', role: 'status', 'data-no-stack': 'true' },
-        'No Dify stack found, so every container is shown. A Dify stack is a Docker Compose project that runs a langgenius/dify-* image; start Dify with docker compose up -d in its docker/ directory.',
-      ),
+      h('div', { class: 'banner info', role: 'status', 'data-no-stack': 'true' }, t('page:overview.noStack')),
     );
   }
   root.append(stackCards(state));
@@ -250,10 +277,10 @@ export function renderOverview(state: State, options: ListOptions, onChange: () 
   const filter = h(
     'fieldset',
     { class: 'filter' },
-    h('legend', {}, 'Show'),
+    h('legend', {}, t('page:overview.show')),
     ...[
-      { value: true, label: 'Dify only' },
-      { value: false, label: 'All containers' },
+      { value: true, label: t('page:overview.difyOnly') },
+      { value: false, label: t('page:overview.all') },
     ].map(({ value, label }) => {
       const input = h('input', {
         type: 'radio',
@@ -280,7 +307,8 @@ export function renderOverview(state: State, options: ListOptions, onChange: () 
   });
   const table = h('table', { class: 'containers' });
   const head = h('tr');
-  for (const { label, key } of HEADERS) {
+  for (const { head: name, key } of HEADERS) {
+    const label = t(`page:overview.head.${name}`);
     if (key === null) {
       head.append(h('th', { scope: 'col' }, label));
       continue;

@@ -6,6 +6,7 @@ import { effectiveLimit, type EffectiveLimit } from '../src/alerts/limit.ts';
 import { findingFor, reasonWords, type Verdict } from '../src/alerts/verdict.ts';
 import type { Sample } from '../src/model.ts';
 import type { Settings } from '../src/settings/schema.ts';
+import { t } from '../src/i18n/index.ts';
 
 export type Level = 'ok' | 'warning' | 'critical' | 'stopped';
 
@@ -17,14 +18,10 @@ export interface Status {
 
 /** A stopped one-shot (init) must not make a healthy stack look worse than OK. */
 const RANK: Readonly<Record<Level, number>> = { stopped: 0, ok: 1, warning: 2, critical: 3 };
-const LOOK: Readonly<Record<Level, { icon: string; word: string }>> = {
-  ok: { icon: '✓', word: 'OK' },
-  stopped: { icon: '■', word: 'Stopped' },
-  warning: { icon: '▲', word: 'Warning' },
-  critical: { icon: '✖', word: 'Critical' },
-};
+const ICON: Readonly<Record<Level, string>> = { ok: '✓', stopped: '■', warning: '▲', critical: '✖' };
+
 export function statusOf(level: Level, word?: string): Status {
-  return { level, icon: LOOK[level].icon, word: word ?? LOOK[level].word };
+  return { level, icon: ICON[level], word: word ?? t(`page:status.${level}`) };
 }
 
 export function worst(levels: Iterable<Level>): Level {
@@ -43,7 +40,7 @@ export function containerStatus(sample: Sample, verdict: Verdict): Status {
   const first = finding?.reasons[0];
   if (finding !== undefined && first !== undefined)
     return statusOf(finding.level, reasonWords(first.rule, first.level));
-  if (sample.state !== 'running') return statusOf('stopped', sample.state);
+  if (sample.state !== 'running') return statusOf('stopped', t(`page:state.${sample.state}`));
   return statusOf('ok');
 }
 

@@ -2,19 +2,23 @@ import { alert } from './en/alert.ts';
 import { cli } from './en/cli.ts';
 import { delivery } from './en/delivery.ts';
 import { notify } from './en/notify.ts';
+import { page } from './en/page.ts';
+import { settings } from './en/settings.ts';
 import { tray } from './en/tray.ts';
 import { verdict } from './en/verdict.ts';
 import { alert as zhAlert } from './zh-CN/alert.ts';
 import { cli as zhCli } from './zh-CN/cli.ts';
 import { delivery as zhDelivery } from './zh-CN/delivery.ts';
 import { notify as zhNotify } from './zh-CN/notify.ts';
+import { page as zhPage } from './zh-CN/page.ts';
+import { settings as zhSettings } from './zh-CN/settings.ts';
 import { tray as zhTray } from './zh-CN/tray.ts';
 import { verdict as zhVerdict } from './zh-CN/verdict.ts';
 import type { Language } from './language.ts';
 import type { Translation } from './translation.ts';
 
 /** English is the source of truth: every key exists here first, and its type is the contract. */
-export const EN = { verdict, alert, cli, notify, tray, delivery } as const;
+export const EN = { verdict, alert, cli, notify, tray, delivery, page, settings } as const;
 
 export type Resources = typeof EN;
 
@@ -26,6 +30,8 @@ const ZH_CN: Translation<Resources> = {
   notify: zhNotify,
   tray: zhTray,
   delivery: zhDelivery,
+  page: zhPage,
+  settings: zhSettings,
 };
 
 export const RESOURCES: Readonly<Record<Language, Translation<Resources>>> = { en: EN, 'zh-CN': ZH_CN };
