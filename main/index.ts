@@ -29,6 +29,7 @@ import { createCollectorFor } from '../src/collect/connect.ts';
 import { defaultDeps } from '../src/docker/machine.ts';
 import { resolveEndpoint } from '../src/docker/resolve.ts';
 import { unreachableMessage } from '../src/docker/unreachable.ts';
+import { chooseLanguage, languageOf, setLanguage } from '../src/i18n/index.ts';
 import { composeMonitor } from '../src/service/compose.ts';
 import { dataLocations } from '../src/settings/paths.ts';
 import { relocateData } from '../src/settings/relocate.ts';
@@ -109,6 +110,9 @@ async function ready(quit: QuitState): Promise<() => Promise<void>> {
   });
 
   const initial = settings.store.get();
+  // app.getLocale() "must be called after the `ready` event is emitted" (Electron's app.md), so here.
+  const systemLanguage = languageOf(app.getLocale()) ?? 'en';
+  setLanguage(chooseLanguage(initial.language, systemLanguage));
 
   const menu = applicationMenu(process.platform);
   Menu.setApplicationMenu(menu === null ? null : Menu.buildFromTemplate(menu));
@@ -228,6 +232,8 @@ async function ready(quit: QuitState): Promise<() => Promise<void>> {
   });
   void exporter.apply(initial);
   service.on('settings:changed', (next) => void exporter.apply(next));
+  // Before the tray's refresh reads it: that awaits a snapshot first.
+  service.on('settings:changed', (next) => setLanguage(chooseLanguage(next.language, systemLanguage)));
 
   let paused = false;
   const report = (what: string) => (error: Error) => warn(`Cannot ${what}: ${error.message}`);

@@ -5,6 +5,8 @@
 import type { MenuItemConstructorOptions } from 'electron';
 import type { Alert } from '../src/alerts/types.ts';
 import type { HostState } from '../src/model.ts';
+import { alertText } from '../src/alerts/alert-text.ts';
+import { t } from '../src/i18n/index.ts';
 import { clockTime, type Level } from './tray-state.ts';
 
 export interface MenuInput {
@@ -67,19 +69,23 @@ export function hostLevel(host: string, levels: ReadonlyMap<string, Level>): Lev
   return worst;
 }
 
-function hostLabel(state: HostState, levels: ReadonlyMap<string, Level>): string {
-  if (state.state === 'down') return `${state.host}: unreachable`;
-  if (state.state === 'auth-failed') return `${state.host}: authentication failed`;
-  if (state.state === 'tls-failed') return `${state.host}: TLS failed`;
-  if (state.state === 'connecting') return `${state.host}: connecting…`;
+function hostStateWords(state: HostState, levels: ReadonlyMap<string, Level>): string {
+  if (state.state === 'down') return t('tray:host.down');
+  if (state.state === 'auth-failed') return t('tray:host.authFailed');
+  if (state.state === 'tls-failed') return t('tray:host.tlsFailed');
+  if (state.state === 'connecting') return t('tray:host.connecting');
   const level = hostLevel(state.host, levels);
-  return `${state.host}: ${level === null ? 'OK' : level}`;
+  return level === null ? t('tray:host.ok') : t(`tray:host.${level}`);
+}
+
+function hostLabel(state: HostState, levels: ReadonlyMap<string, Level>): string {
+  return t('tray:host.line', { host: state.host, state: hostStateWords(state, levels) });
 }
 
 export function trayMenuTemplate(input: MenuInput, actions: MenuActions): MenuItemConstructorOptions[] {
   const hosts: MenuItemConstructorOptions[] =
     input.hosts.length === 0
-      ? [{ label: 'No Docker engine yet', enabled: false }]
+      ? [{ label: t('tray:menu.noEngine'), enabled: false }]
       : input.hosts.map((h) => ({
           label: clip(hostLabel(h, input.levels)),
           click: () => actions.openDashboard(),
@@ -88,9 +94,9 @@ export function trayMenuTemplate(input: MenuInput, actions: MenuActions): MenuIt
   const recent = input.alerts.slice(0, LAST_ALERTS_SHOWN);
   const alerts: MenuItemConstructorOptions[] =
     recent.length === 0
-      ? [{ label: 'No alerts', enabled: false }]
+      ? [{ label: t('tray:menu.noAlerts'), enabled: false }]
       : recent.map((a) => ({
-          label: clip(`${clockTime(a.ts)}  ${a.message}`),
+          label: clip(`${clockTime(a.ts)}  ${alertText(a)}`),
           // Stack and host alerts have no container page to open.
           click: () =>
             a.role !== null && a.key !== undefined ? actions.openContainer(a.key) : actions.openDashboard(),
@@ -102,48 +108,48 @@ export function trayMenuTemplate(input: MenuInput, actions: MenuActions): MenuIt
       ? []
       : [
           {
-            label: 'Notifications are failing',
+            label: t('tray:menu.notificationsFailing'),
             submenu: wrap(input.notificationProblem).map((line) => ({ label: line, enabled: false })),
           },
         ];
 
   const mute: MenuItemConstructorOptions[] = [
-    { label: 'Mute for 1 hour', click: () => actions.muteFor(HOUR_MS) },
-    { label: 'Mute until tomorrow', click: () => actions.muteUntilTomorrow() },
+    { label: t('tray:menu.muteHour'), click: () => actions.muteFor(HOUR_MS) },
+    { label: t('tray:menu.muteTomorrow'), click: () => actions.muteUntilTomorrow() },
   ];
   if (input.mutedUntil !== null) {
     mute.unshift({
-      label: `Unmute (muted until ${clockTime(input.mutedUntil)})`,
+      label: t('tray:menu.unmute', { time: clockTime(input.mutedUntil) }),
       click: () => actions.unmute(),
     });
   }
 
   return [
-    { label: 'Open dashboard', click: () => actions.openDashboard() },
+    { label: t('tray:menu.openDashboard'), click: () => actions.openDashboard() },
     { type: 'separator' },
-    { label: 'Hosts', enabled: false },
+    { label: t('tray:menu.hosts'), enabled: false },
     ...hosts,
     { type: 'separator' },
-    { label: 'Last alerts', enabled: false },
+    { label: t('tray:menu.lastAlerts'), enabled: false },
     ...alerts,
     ...problem,
     { type: 'separator' },
     ...mute,
     {
-      label: 'Pause monitoring',
+      label: t('tray:menu.pause'),
       type: 'checkbox',
       checked: input.paused,
       click: () => actions.setPaused(!input.paused),
     },
     { type: 'separator' },
-    { label: 'Settings…', click: () => actions.openSettings() },
+    { label: t('tray:menu.settings'), click: () => actions.openSettings() },
     {
-      label: 'Start at login',
+      label: t('tray:menu.startAtLogin'),
       type: 'checkbox',
       checked: input.startAtLogin,
       click: () => actions.setStartAtLogin(!input.startAtLogin),
     },
     { type: 'separator' },
-    { label: 'Quit Dify Monitor', click: () => actions.quit() },
+    { label: t('tray:menu.quit'), click: () => actions.quit() },
   ];
 }

@@ -8,6 +8,7 @@ import { hostMemoryOf } from '../src/alerts/stack.ts';
 import type { Verdict, VerdictLevel } from '../src/alerts/verdict.ts';
 import type { HostState, Sample } from '../src/model.ts';
 import type { Settings } from '../src/settings/schema.ts';
+import { t } from '../src/i18n/index.ts';
 
 export const TRAY_STATES = ['ok', 'warning', 'critical', 'disconnected', 'muted'] as const;
 export type TrayState = (typeof TRAY_STATES)[number];
@@ -64,10 +65,12 @@ function problems(levels: ReadonlyMap<string, Level>, down: number): string {
   const critical = [...levels.values()].filter((l) => l === 'critical').length;
   const warning = levels.size - critical;
   const parts: string[] = [];
-  if (critical > 0) parts.push(`${critical} critical`);
-  if (warning > 0) parts.push(`${warning} warning${warning === 1 ? '' : 's'}`);
-  if (down > 0) parts.push(`${down} host${down === 1 ? '' : 's'} unreachable`);
-  return parts.length === 0 ? 'OK' : parts.join(', ');
+  if (critical > 0) parts.push(t('tray:tooltip.critical', { n: critical }));
+  if (warning > 0)
+    parts.push(t(warning === 1 ? 'tray:tooltip.warningOne' : 'tray:tooltip.warnings', { n: warning }));
+  if (down > 0)
+    parts.push(t(down === 1 ? 'tray:tooltip.hostDownOne' : 'tray:tooltip.hostsDown', { n: down }));
+  return parts.length === 0 ? t('tray:tooltip.ok') : parts.join(t('tray:tooltip.listSeparator'));
 }
 
 function clip(text: string): string {
@@ -89,16 +92,17 @@ export function summarize(input: TrayInput): TraySummary {
   const dify = input.samples.filter((s) => s.stack !== null && s.state === 'running');
   const parts = ['Dify'];
   const noEngine = input.hosts.length === 0;
-  if (input.paused) parts.push('paused');
-  else if (noEngine) parts.push('no Docker engine found');
-  else if (down === input.hosts.length) parts.push('Docker unreachable');
+  if (input.paused) parts.push(t('tray:tooltip.paused'));
+  else if (noEngine) parts.push(t('tray:tooltip.noEngine'));
+  else if (down === input.hosts.length) parts.push(t('tray:tooltip.unreachable'));
   else {
-    parts.push(`${dify.length} container${dify.length === 1 ? '' : 's'}`);
+    const n = dify.length;
+    parts.push(t(n === 1 ? 'tray:tooltip.containerOne' : 'tray:tooltip.containers', { n }));
     const mem = memory(input, dify);
     if (mem !== null) parts.push(mem);
     parts.push(problems(levels, down));
   }
-  if (muted !== null) parts.push(`muted until ${clockTime(muted)}`);
+  if (muted !== null) parts.push(t('tray:tooltip.mutedUntil', { time: clockTime(muted) }));
 
   let state: TrayState;
   if (input.paused) state = 'disconnected';
