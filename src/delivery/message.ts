@@ -31,6 +31,8 @@ export interface AlertLine {
   readonly valueBytes: number | null;
   readonly limitBytes: number | null;
   readonly etaSeconds: number | null;
+  /** A log alert's line, for its sentence in another language; not part of the webhook's JSON. */
+  readonly logLine?: { readonly text: string };
 }
 
 export interface OutgoingMessage {
@@ -69,6 +71,7 @@ export function alertLine(alert: Alert): AlertLine {
     valueBytes: alert.valueBytes,
     limitBytes: alert.limitBytes,
     etaSeconds: alert.etaSeconds,
+    ...(alert.logLine === undefined ? {} : { logLine: { text: alert.logLine.text } }),
   };
 }
 

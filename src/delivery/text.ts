@@ -3,8 +3,9 @@
  * line per alert with its numbers, then host, stack and time. Every channel builds its format
  * from this, so a DingTalk robot and an e-mail say the same thing.
  */
-import { formatDuration } from '../alerts/format.ts';
+import { alertText, spanText } from '../alerts/alert-text.ts';
 import { reasonWords } from '../alerts/verdict.ts';
+import { t } from '../i18n/index.ts';
 import type { AlertLine, OutgoingMessage } from './message.ts';
 
 export interface Rendered {
@@ -33,27 +34,32 @@ function words(line: AlertLine): string {
 }
 
 function role(line: AlertLine): string {
-  return line.role === null || line.role === 'other' ? '' : ` (${line.role})`;
+  return line.role === null || line.role === 'other' ? '' : t('delivery:role', { role: line.role });
 }
 
 function titleOf(m: OutgoingMessage): string {
   const where = m.stack ?? m.host;
   const worst = m.alerts[0];
-  if (m.status === 'test' || worst === undefined) return `🔔 Dify Monitor: test message for ${m.channel}`;
+  if (m.status === 'test' || worst === undefined) return t('delivery:testTitle', { channel: m.channel });
   const others = new Set(m.alerts.map((a) => a.key)).size - 1;
-  const what = `${words(worst)} ${worst.name}${role(worst)}${others > 0 ? ` +${others} more` : ''}`;
+  const what =
+    t('delivery:what', { words: words(worst), name: worst.name, role: role(worst) }) +
+    (others > 0 ? t('delivery:more', { n: others }) : '');
   return m.status === 'resolved'
-    ? `✅ Resolved · ${where}: ${what}`
-    : `${ICON[m.severity]} ${where}: ${what}`;
+    ? t('delivery:resolvedTitle', { where, what })
+    : t('delivery:firingTitle', { icon: ICON[m.severity], where, what });
 }
 
 function whereLine(m: OutgoingMessage, time: (ts: number) => string): string {
-  const place = m.stack === null ? `Host ${m.host}` : `Stack ${m.stack} on ${m.host}`;
+  const place =
+    m.stack === null
+      ? t('delivery:host', { host: m.host })
+      : t('delivery:stackOnHost', { stack: m.stack, host: m.host });
   if (m.status === 'resolved' && m.endedAt !== null) {
-    const lasted = formatDuration((m.endedAt - m.startedAt) / 1000);
-    return `${place} · cleared ${time(m.endedAt)} after ${lasted}`;
+    const lasted = spanText((m.endedAt - m.startedAt) / 1000);
+    return t('delivery:cleared', { place, time: time(m.endedAt), lasted });
   }
-  return `${place} · since ${time(m.startedAt)}`;
+  return t('delivery:since', { place, time: time(m.startedAt) });
 }
 
 export function render(m: OutgoingMessage, time: (ts: number) => string = localTime): Rendered {
@@ -63,26 +69,23 @@ export function render(m: OutgoingMessage, time: (ts: number) => string = localT
   if (m.status === 'test') {
     return {
       title: titleOf(m),
-      lines: [
-        `A test from Dify Monitor on ${m.host}, sent ${time(m.createdAt)}.`,
-        'Alerts for this channel arrive like this: what happened, the numbers, where and since when.',
-      ],
+      lines: [t('delivery:test.sent', { host: m.host, time: time(m.createdAt) }), t('delivery:test.shape')],
       link: m.dashboardUrl,
     };
   }
   const shown = m.alerts.slice(0, LINES_SHOWN).map((a) => {
-    const tag = m.status === 'resolved' ? 'was' : a.severity;
-    return `[${tag}] ${a.message}`;
+    const tag = m.status === 'resolved' ? t('delivery:tag.was') : t(`delivery:tag.${a.severity}`);
+    return t('delivery:line', { tag, message: alertText(a) });
   });
   const hidden = m.alerts.length - shown.length;
   return {
     title: titleOf(m),
-    lines: [...shown, ...(hidden > 0 ? [`… and ${hidden} more`] : []), whereLine(m, time)],
+    lines: [...shown, ...(hidden > 0 ? [t('delivery:hidden', { n: hidden })] : []), whereLine(m, time)],
     link: m.dashboardUrl,
   };
 }
 
 /** Title, lines and link as plain text: e-mail bodies, ntfy, and whatever shows text as it is. */
 export function plainText(r: Rendered): string {
-  return [...r.lines, ...(r.link === null ? [] : [`Dashboard: ${r.link}`])].join('\n');
+  return [...r.lines, ...(r.link === null ? [] : [t('delivery:dashboard', { link: r.link })])].join('\n');
 }

@@ -6,6 +6,7 @@
  * https://open.dingtalk.com/document/robots/customize-robot-security-settings
  * https://open.dingtalk.com/document/development/robot-message-type
  */
+import { t } from '../../i18n/index.ts';
 import { dingtalkSign } from '../sign.ts';
 import { render } from '../text.ts';
 import { httpChannel, robotJudge, withKeyword } from './module.ts';
@@ -24,7 +25,7 @@ export const dingtalk = httpChannel({
   secrets: { url: 'required', secret: 'optional' },
   request(message, channel, secrets, now) {
     const r = render(message);
-    const link = r.link === null ? [] : [`[Open the dashboard](${r.link})`];
+    const link = r.link === null ? [] : [`[${t('delivery:openDashboard')}](${r.link})`];
     const text = withKeyword([`#### ${r.title}`, ...r.lines, ...link].join('\n\n'), channel.keyword);
     const title =
       channel.keyword === undefined || r.title.includes(channel.keyword)

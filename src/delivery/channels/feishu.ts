@@ -5,6 +5,7 @@
  * code 19021 for a bad signature.
  * https://open.feishu.cn/document/client-docs/bot-v3/add-custom-bot
  */
+import { t } from '../../i18n/index.ts';
 import { feishuSign } from '../sign.ts';
 import { render } from '../text.ts';
 import { httpChannel, robotJudge, withKeyword } from './module.ts';
@@ -23,7 +24,7 @@ export const feishu = httpChannel({
       lines[last] = withKeyword(lines[last] ?? '', channel.keyword);
     const content = [
       ...lines.map((text) => [{ tag: 'text', text }]),
-      ...(r.link === null ? [] : [[{ tag: 'a', text: 'Open the dashboard', href: r.link }]]),
+      ...(r.link === null ? [] : [[{ tag: 'a', text: t('delivery:openDashboard'), href: r.link }]]),
     ];
     const seconds = Math.floor(now / 1000);
     const signed =

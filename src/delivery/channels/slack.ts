@@ -7,6 +7,7 @@
  * https://developers.mattermost.com/integrate/webhooks/incoming/
  * https://discord.com/developers/docs/resources/webhook#execute-slackcompatible-webhook
  */
+import { t } from '../../i18n/index.ts';
 import { render } from '../text.ts';
 import { httpChannel } from './module.ts';
 
@@ -20,7 +21,7 @@ export const slack = httpChannel({
   secrets: { url: 'required' },
   request(message, _channel, secrets) {
     const r = render(message);
-    const link = r.link === null ? [] : [`<${r.link}|Open the dashboard>`];
+    const link = r.link === null ? [] : [`<${r.link}|${t('delivery:openDashboard')}>`];
     const text = [`*${escape(r.title)}*`, ...r.lines.map(escape), ...link].join('\n');
     return { url: secrets.url, body: JSON.stringify({ text }) };
   },

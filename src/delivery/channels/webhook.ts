@@ -30,7 +30,8 @@ export function webhookPayload(m: OutgoingMessage): Record<string, unknown> {
     endedAt: iso(m.endedAt),
     sentAt: iso(m.createdAt),
     dashboardUrl: m.dashboardUrl,
-    alerts: m.alerts.map((a) => ({ ...a, ts: iso(a.ts) })),
+    // `logLine` is only for rendering the text; `message` already quotes the line.
+    alerts: m.alerts.map(({ logLine: _line, ...a }) => ({ ...a, ts: iso(a.ts) })),
   };
 }
 

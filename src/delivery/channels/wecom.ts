@@ -4,6 +4,7 @@
  * messages a minute.
  * https://developer.work.weixin.qq.com/document/path/91770
  */
+import { t } from '../../i18n/index.ts';
 import { render } from '../text.ts';
 import { httpChannel, robotJudge } from './module.ts';
 
@@ -29,7 +30,7 @@ export const wecom = httpChannel({
   request(message, _channel, secrets) {
     const r = render(message);
     const color = message.status === 'firing' ? COLOR[message.severity] : 'info';
-    const link = r.link === null ? [] : [`[Open the dashboard](${r.link})`];
+    const link = r.link === null ? [] : [`[${t('delivery:openDashboard')}](${r.link})`];
     const content = [
       `**<font color="${color}">${r.title}</font>**`,
       ...r.lines.map((l) => `> ${l}`),
