@@ -13,6 +13,7 @@ import {
   type Palette,
   type Point,
 } from './charts.ts';
+import { t } from '../src/i18n/index.ts';
 import { h } from './dom.ts';
 import { withGaps } from './gaps.ts';
 import { exportControls } from './export.ts';
@@ -46,7 +47,13 @@ function markersFor(key: string, events: readonly ContainerEvent[], alerts: read
     if (a.key !== key || !MARKER_RULES.has(a.rule)) continue;
     add(
       a.ts,
-      a.rule === 'oom-killed' ? 'OOM kill' : a.rule === 'restart-loop' ? 'restart loop' : 'unhealthy',
+      t(
+        a.rule === 'oom-killed'
+          ? 'page:detail.marker.oom'
+          : a.rule === 'restart-loop'
+            ? 'page:detail.marker.restartLoop'
+            : 'page:detail.marker.unhealthy',
+      ),
     );
   }
   let signalledAt = -Infinity;
@@ -60,10 +67,11 @@ function markersFor(key: string, events: readonly ContainerEvent[], alerts: read
 
 /** A lifecycle event's marker; an exit 137 right after a signal is whoever sent it, not the OOM killer. */
 function eventLabel(e: ContainerEvent, signalled: boolean): string | null {
-  if (e.action === 'kill') return 'signal';
-  if (e.action === 'oom' || (e.action === 'die' && e.exitCode === 137 && !signalled)) return 'OOM kill';
-  if (e.action === 'restart' || e.action === 'start') return 'restart';
-  if (e.action === 'health_status' && e.health === 'unhealthy') return 'unhealthy';
+  if (e.action === 'kill') return t('page:detail.marker.signal');
+  if (e.action === 'oom' || (e.action === 'die' && e.exitCode === 137 && !signalled))
+    return t('page:detail.marker.oom');
+  if (e.action === 'restart' || e.action === 'start') return t('page:detail.marker.restart');
+  if (e.action === 'health_status' && e.health === 'unhealthy') return t('page:detail.marker.unhealthy');
   return null;
 }
 
@@ -115,7 +123,7 @@ function markerLines(markers: readonly Marker[], colors: Palette): Annotations {
       type: 'line',
       xMin: m.ts,
       xMax: m.ts,
-      borderColor: m.label === 'OOM kill' ? colors.critical : colors.marker,
+      borderColor: m.label === t('page:detail.marker.oom') ? colors.critical : colors.marker,
       borderWidth: 2,
       label: { display: true, content: m.label, position: 'end', font: { size: 11 } },
     };
@@ -149,9 +157,13 @@ export class DetailView {
     this.#head = h('div', { class: 'detail-head' });
     this.#caption = h('p', { class: 'lines', 'data-lines': '' });
     this.#processBox = h('div', { 'data-processes': '' });
-    const windows = h('div', { class: 'windows', role: 'group', 'aria-label': 'Time window' });
+    const windows = h('div', { class: 'windows', role: 'group', 'aria-label': t('page:detail.window') });
     for (const w of Object.keys(HISTORY_WINDOWS) as HistoryWindow[]) {
-      const button = h('button', { type: 'button', 'data-window': w, 'aria-pressed': w === this.#window }, w);
+      const button = h(
+        'button',
+        { type: 'button', 'data-window': w, 'aria-pressed': w === this.#window },
+        t(`page:detail.windows.${w}`),
+      );
       button.addEventListener('click', () => {
         for (const b of windows.querySelectorAll('button'))
           b.setAttribute('aria-pressed', String(b === button));
@@ -160,12 +172,16 @@ export class DetailView {
       });
       windows.append(button);
     }
-    const memCanvas = h('canvas', { id: 'chart-memory', role: 'img', 'aria-label': 'Memory use over time' });
-    const cpuCanvas = h('canvas', { id: 'chart-cpu', role: 'img', 'aria-label': 'CPU use over time' });
+    const memCanvas = h('canvas', {
+      id: 'chart-memory',
+      role: 'img',
+      'aria-label': t('page:detail.memoryChart'),
+    });
+    const cpuCanvas = h('canvas', { id: 'chart-cpu', role: 'img', 'aria-label': t('page:detail.cpuChart') });
     this.root = h(
       'div',
       { class: 'detail', 'data-detail-key': key },
-      h('p', {}, h('a', { href: '#/' }, '← All containers')),
+      h('p', {}, h('a', { href: '#/' }, t('page:detail.back'))),
       this.#head,
       windows,
       exportControls(api, {
@@ -173,19 +189,32 @@ export class DetailView {
         window: () => this.#window,
         charts: () => this.charts,
       }),
-      h('section', { class: 'chart' }, h('h3', {}, 'Memory'), h('div', { class: 'canvas-box' }, memCanvas)),
+      h(
+        'section',
+        { class: 'chart' },
+        h('h3', {}, t('page:detail.memory')),
+        h('div', { class: 'canvas-box' }, memCanvas),
+      ),
       this.#caption,
       h(
         'section',
         { class: 'chart' },
-        h('h3', {}, 'CPU (100 % = one core)'),
+        h('h3', {}, t('page:detail.cpuTitle')),
         h('div', { class: 'canvas-box' }, cpuCanvas),
       ),
-      h('section', { class: 'processes' }, h('h3', {}, 'Who holds the memory'), this.#processBox),
+      h('section', { class: 'processes' }, h('h3', {}, t('page:detail.processes')), this.#processBox),
     );
     const colors = palette();
-    this.#memory = createLiveChart(memCanvas, { label: 'Memory', yFormat: formatBytes, colors });
-    this.#cpu = createLiveChart(cpuCanvas, { label: 'CPU', yFormat: (v) => percent(v), colors });
+    this.#memory = createLiveChart(memCanvas, {
+      label: t('page:detail.memory'),
+      yFormat: formatBytes,
+      colors,
+    });
+    this.#cpu = createLiveChart(cpuCanvas, {
+      label: t('page:detail.cpu'),
+      yFormat: (v) => percent(v),
+      colors,
+    });
     this.#renderHead();
   }
 
@@ -286,10 +315,10 @@ export class DetailView {
       const fit = limit.source !== 'host';
       const limitLabel =
         limit.source === 'host'
-          ? `no limit, host memory ${formatBytes(limit.bytes)}`
+          ? t('page:detail.noLimit', { bytes: formatBytes(limit.bytes) })
           : limit.source === 'budget'
-            ? `budget ${formatBytes(limit.bytes)}`
-            : `limit ${formatBytes(limit.bytes)}`;
+            ? t('page:detail.budget', { bytes: formatBytes(limit.bytes) })
+            : t('page:detail.limit', { bytes: formatBytes(limit.bytes) });
       Object.assign(
         memLines,
         hline(
@@ -297,7 +326,7 @@ export class DetailView {
           'warning',
           warn,
           colors.warning,
-          `warning ${warningPercent} % · ${formatBytes(warn)}`,
+          t('page:detail.warningLine', { percent: warningPercent, bytes: formatBytes(warn) }),
           [6, 4],
           'start',
           fit,
@@ -307,7 +336,7 @@ export class DetailView {
           'critical',
           crit,
           colors.critical,
-          `critical ${criticalPercent} % · ${formatBytes(crit)}`,
+          t('page:detail.criticalLine', { percent: criticalPercent, bytes: formatBytes(crit) }),
           [2, 3],
           'center',
           fit,
@@ -315,7 +344,11 @@ export class DetailView {
         hline(colors.background, 'limit', limit.bytes, colors.limit, limitLabel, [], 'end', fit),
       );
       captions.push(
-        `Lines: warning at ${formatBytes(warn)}, critical at ${formatBytes(crit)}, ${limitLabel}.`,
+        t('page:detail.lines', {
+          warning: formatBytes(warn),
+          critical: formatBytes(crit),
+          limit: limitLabel,
+        }),
       );
       const trend = activeTrend(this.#key, this.#state.alerts);
       if (trend !== null && trend.etaSeconds !== null && sample.memUsageBytes !== null) {
@@ -331,24 +364,31 @@ export class DetailView {
           borderDash: [4, 4],
           label: {
             display: true,
-            content: `predicted: limit in ${duration((reach - now) / 1000)}`,
+            content: t('page:detail.predicted', { span: duration((reach - now) / 1000) }),
             position: 'center',
           },
         };
         xMax = Math.min(Math.max(reach, now), now + HISTORY_WINDOWS[this.#window] / 2);
-        captions.push(`Predicted to reach the limit around ${clockTime(reach)}.`);
+        captions.push(t('page:detail.predictedAt', { time: clockTime(reach) }));
       }
       this.#setY(this.#memory, fit ? limit.bytes * 1.05 : undefined);
     }
     const largest = this.#processes?.processes[0];
     if (largest !== undefined) {
-      const words = `largest process: ${largest.label} · ${formatBytes(largest.rssBytes)}`;
+      const words = t('page:detail.largestLine', {
+        label: largest.label,
+        bytes: formatBytes(largest.rssBytes),
+      });
       Object.assign(
         memLines,
         hline(colors.background, 'process', largest.rssBytes, colors.predicted, words, [1, 3], 'start'),
       );
       captions.push(
-        `The largest process, ${largest.label} (pid ${largest.pid}), holds ${formatBytes(largest.rssBytes)}.`,
+        t('page:detail.largest', {
+          label: largest.label,
+          pid: largest.pid,
+          bytes: formatBytes(largest.rssBytes),
+        }),
       );
     }
     this.#caption.textContent = captions.join(' ');
@@ -365,7 +405,7 @@ export class DetailView {
           'warning',
           warningPercent * allowed,
           colors.warning,
-          `warning ${warningPercent} % of allowed`,
+          t('page:detail.cpuWarning', { percent: warningPercent }),
           [6, 4],
           'start',
         ),
@@ -374,11 +414,19 @@ export class DetailView {
           'critical',
           criticalPercent * allowed,
           colors.critical,
-          `critical ${criticalPercent} % of allowed`,
+          t('page:detail.cpuCritical', { percent: criticalPercent }),
           [2, 3],
           'center',
         ),
-        hline(colors.background, 'limit', 100 * allowed, colors.limit, `limit ${allowed} CPU`, [], 'end'),
+        hline(
+          colors.background,
+          'limit',
+          100 * allowed,
+          colors.limit,
+          t('page:detail.cpuLimit', { cpus: allowed }),
+          [],
+          'end',
+        ),
       );
     }
     setAnnotations(this.#cpu, cpuLines);
@@ -409,10 +457,7 @@ export class DetailView {
     const row = this.#state.rows.get(this.#key);
     this.#head.replaceChildren();
     if (row === undefined) {
-      this.#head.append(
-        h('h2', {}, this.#key),
-        h('p', { class: 'empty' }, 'This container is not in the latest data.'),
-      );
+      this.#head.append(h('h2', {}, this.#key), h('p', { class: 'empty' }, t('page:detail.missing')));
       return;
     }
     const s = row.sample;
@@ -423,18 +468,23 @@ export class DetailView {
         'p',
         {},
         h('span', { class: `badge ${status.level}` }, `${status.icon} ${status.word}`),
-        ` ${s.role} · ${s.stack ?? 'not in a Dify stack'} · ${s.host} · ${s.image} · ${s.state}`,
+        ` ${s.role} · ${s.stack ?? t('page:overview.notInStack')} · ${s.host} · ${s.image} · ${t(`page:state.${s.state}`)}`,
       ),
       h(
         'p',
         { class: 'now', 'data-mem-bytes': s.memUsageBytes ?? '', 'data-cpu-percent': s.cpuPercent ?? '' },
-        `Memory ${s.memUsageBytes === null ? '–' : formatBytes(s.memUsageBytes)} of ${
-          s.memLimitBytes === null
-            ? '–'
-            : s.memLimitSource === 'host'
-              ? `${formatBytes(s.memLimitBytes)} (no limit, host memory)`
-              : formatBytes(s.memLimitBytes)
-        } · CPU ${percent(s.cpuPercent)} · PIDs ${s.pids ?? '–'} · restarts ${s.restartCount}`,
+        t('page:detail.now', {
+          used: s.memUsageBytes === null ? '–' : formatBytes(s.memUsageBytes),
+          limit:
+            s.memLimitBytes === null
+              ? '–'
+              : s.memLimitSource === 'host'
+                ? t('page:detail.hostLimit', { bytes: formatBytes(s.memLimitBytes) })
+                : formatBytes(s.memLimitBytes),
+          cpu: percent(s.cpuPercent),
+          pids: s.pids ?? '–',
+          restarts: s.restartCount,
+        }),
       ),
     );
   }

@@ -10,6 +10,7 @@ import { collectExport, type Selection } from '../src/export/collect.ts';
 import { toCsv } from '../src/export/csv.ts';
 import { toJson } from '../src/export/json.ts';
 import type { LiveChart } from './charts.ts';
+import { t } from '../src/i18n/index.ts';
 import { h } from './dom.ts';
 
 export interface ExportTarget {
@@ -57,17 +58,17 @@ export function exportControls(api: Pick<DifyMonitorApi, 'invoke'>, source: Expo
   const data = async (format: 'csv' | 'json', scope: 'container' | 'stack'): Promise<void> => {
     const target = source.target();
     if (target === null) {
-      status.textContent = 'Nothing to export: this container is not in the latest data.';
+      status.textContent = t('page:export.missing');
       return;
     }
     if (scope === 'stack' && target.stack === null) {
-      status.textContent = `${target.name} is not part of a Dify stack.`;
+      status.textContent = t('page:export.noStack', { name: target.name });
       return;
     }
     const window = source.window();
     const selection: Selection =
       scope === 'stack' ? { stack: target.stack as string, host: target.host } : { container: target.key };
-    status.textContent = 'Exporting…';
+    status.textContent = t('page:export.exporting');
     try {
       const value = await collectExport(api, selection, HISTORY_WINDOWS[window]);
       const text = format === 'csv' ? toCsv(value.containers) : toJson(value);
@@ -79,7 +80,7 @@ export function exportControls(api: Pick<DifyMonitorApi, 'invoke'>, source: Expo
       );
       status.textContent = '';
     } catch (error) {
-      status.textContent = `Export failed: ${(error as Error).message}`;
+      status.textContent = t('page:export.failed', { why: (error as Error).message });
     }
   };
   const png = (which: 'memory' | 'cpu'): void => {
@@ -99,14 +100,14 @@ export function exportControls(api: Pick<DifyMonitorApi, 'invoke'>, source: Expo
   };
   return h(
     'div',
-    { class: 'export', role: 'group', 'aria-label': 'Export' },
-    h('span', {}, 'Export'),
-    button('CSV', 'container-csv', () => void data('csv', 'container')),
-    button('JSON', 'container-json', () => void data('json', 'container')),
-    button('Stack CSV', 'stack-csv', () => void data('csv', 'stack')),
-    button('Stack JSON', 'stack-json', () => void data('json', 'stack')),
-    button('Memory chart PNG', 'memory-png', () => png('memory')),
-    button('CPU chart PNG', 'cpu-png', () => png('cpu')),
+    { class: 'export', role: 'group', 'aria-label': t('page:export.title') },
+    h('span', {}, t('page:export.title')),
+    button(t('page:export.csv'), 'container-csv', () => void data('csv', 'container')),
+    button(t('page:export.json'), 'container-json', () => void data('json', 'container')),
+    button(t('page:export.stackCsv'), 'stack-csv', () => void data('csv', 'stack')),
+    button(t('page:export.stackJson'), 'stack-json', () => void data('json', 'stack')),
+    button(t('page:export.memoryPng'), 'memory-png', () => png('memory')),
+    button(t('page:export.cpuPng'), 'cpu-png', () => png('cpu')),
     status,
   );
 }

@@ -177,7 +177,7 @@ class App {
       this.#main.replaceChildren(this.#detail.root);
       void this.#detail.load();
     } else if (this.#route.view === 'timeline') {
-      this.#timeline = new TimelineView(this.#api, this.#route.at);
+      this.#timeline = new TimelineView(this.#api, this.#route.at, () => this.#state.alerts);
       this.#main.replaceChildren(this.#timeline.root);
       void this.#timeline.load();
     } else if (this.#route.view === 'settings') {

@@ -4,6 +4,7 @@
  */
 import { formatRate } from '../src/alerts/format.ts';
 import type { ContainerProcess, ProcessTable } from '../src/model.ts';
+import { t } from '../src/i18n/index.ts';
 import { h } from './dom.ts';
 import { formatBytes } from './format.ts';
 
@@ -49,18 +50,9 @@ function row(p: ContainerProcess): HTMLTableRowElement {
 /** The section's content for a table, or for none (the container is not running, or nothing can say). */
 export function processSection(table: ProcessTable | null): HTMLElement[] {
   if (table === null || table.processes.length === 0)
-    return [
-      h(
-        'p',
-        { class: 'empty' },
-        'Its processes cannot be read now (it is not running, or the engine did not say).',
-      ),
-    ];
+    return [h('p', { class: 'empty' }, t('page:processes.unreadable'))];
   const rest = table.processes.slice(SHOWN);
-  const how =
-    table.source === 'proc'
-      ? 'Read from the container’s cgroup and /proc every round.'
-      : 'Read through the engine’s top endpoint, at most every 30 s, while this view is open or the container is near its limit.';
+  const how = table.source === 'proc' ? t('page:processes.proc') : t('page:processes.top');
   return [
     h(
       'table',
@@ -71,11 +63,11 @@ export function processSection(table: ProcessTable | null): HTMLElement[] {
         h(
           'tr',
           {},
-          h('th', {}, 'PID'),
-          h('th', {}, 'What'),
-          h('th', {}, 'RSS'),
-          h('th', {}, 'Trend'),
-          h('th', {}, 'Command'),
+          h('th', {}, t('page:processes.pid')),
+          h('th', {}, t('page:processes.what')),
+          h('th', {}, t('page:processes.rss')),
+          h('th', {}, t('page:processes.trend')),
+          h('th', {}, t('page:processes.command')),
         ),
       ),
       h(
@@ -89,7 +81,7 @@ export function processSection(table: ProcessTable | null): HTMLElement[] {
                 'tr',
                 {},
                 h('td', {}, ''),
-                h('td', {}, `${rest.length} more`),
+                h('td', {}, t('page:processes.more', { n: rest.length })),
                 h('td', { class: 'num' }, formatBytes(rest.reduce((sum, p) => sum + p.rssBytes, 0))),
                 h('td', {}, ''),
                 h('td', {}, ''),

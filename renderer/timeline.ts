@@ -10,35 +10,13 @@ import {
   type TimelineEntry,
   type TimelineSeverity,
 } from '../src/history/timeline-entry.ts';
+import { ALERT_RULES, type Alert } from '../src/alerts/types.ts';
+import { t } from '../src/i18n/index.ts';
+import { isOneOf } from '../src/model.ts';
 import type { Annotations, Palette } from './charts.ts';
 import { h } from './dom.ts';
 import { dateTime } from './format.ts';
-
-const TEXT = {
-  title: 'Timeline',
-  empty: 'Nothing happened in the last 7 days, or nothing matches the filters.',
-  loadFailed: (why: string) => `The timeline could not be read: ${why}`,
-  anyContainer: 'All containers',
-  anyRule: 'All rules',
-  minSeverity: 'Severity',
-  container: 'Container',
-  rule: 'Rule',
-  monitor: 'Dify Monitor',
-  host: (host: string) => `Host ${host}`,
-  stack: (host: string, stack: string) => `${stack} on ${host}`,
-  kinds: {
-    alert: 'alert',
-    oom: 'OOM kill',
-    restart: 'restart',
-    deploy: 'deploy',
-    'engine-down': 'engine down',
-    'engine-up': 'engine up',
-    'app-start': 'start',
-    'app-sleep': 'sleep',
-  },
-  until: (ts: string) => ` (until ${ts})`,
-  marker: 'timeline entry',
-} as const;
+import { entryText } from './timeline-text.ts';
 
 /** How far back the view reads: the longest the journal keeps by default. */
 const SHOWN_MS = 7 * 24 * 3_600_000;
@@ -64,7 +42,7 @@ export function entryMarker(ts: number, colors: Palette): Annotations {
       borderColor: colors.critical,
       borderWidth: 3,
       borderDash: [2, 2],
-      label: { display: true, content: TEXT.marker, position: 'start', font: { size: 11 } },
+      label: { display: true, content: t('page:timeline.marker'), position: 'start', font: { size: 11 } },
     },
   };
 }
@@ -86,13 +64,22 @@ export function matches(e: TimelineEntry, f: TimelineFilter): boolean {
   );
 }
 
+/** A rule's name in the page's language; one from a newer monitor keeps its id. */
+function ruleName(rule: string): string {
+  return isOneOf(ALERT_RULES, rule) ? t(`page:rule.${rule}`) : rule;
+}
+
 /** The lists the view shows: by host and stack, each newest first; the monitor's own list last. */
 export function groupsOf(entries: readonly TimelineEntry[]): { title: string; entries: TimelineEntry[] }[] {
   const groups = new Map<string, { title: string; entries: TimelineEntry[] }>();
   for (const e of [...entries].sort((a, b) => b.ts - a.ts)) {
     const id = e.host === null ? '' : `${e.host}\u0000${e.stack ?? ''}`;
     const title =
-      e.host === null ? TEXT.monitor : e.stack === null ? TEXT.host(e.host) : TEXT.stack(e.host, e.stack);
+      e.host === null
+        ? t('page:timeline.monitor')
+        : e.stack === null
+          ? t('page:timeline.host', { host: e.host })
+          : t('page:timeline.stack', { host: e.host, stack: e.stack });
     const group = groups.get(id) ?? { title, entries: [] };
     group.entries.push(e);
     groups.set(id, group);
@@ -106,20 +93,25 @@ export class TimelineView {
   readonly root: HTMLElement;
   readonly #api: DifyMonitorApi;
   readonly #at: number | null;
+  readonly #alerts: () => readonly Alert[];
   readonly #body = h('div', { class: 'timeline-groups' });
   readonly #filters = h('div', { class: 'filters timeline-filters' });
   #entries: TimelineEntry[] = [];
   #filter: TimelineFilter = { key: null, rule: null, minSeverity: 'info' };
   #error: string | null = null;
 
-  /** `at`: the moment to open at (a report's first entry), scrolled to and marked. */
-  constructor(api: DifyMonitorApi, at: number | null) {
+  /**
+   * `at`: the moment to open at (a report's first entry), scrolled to and marked; `alerts`: the
+   * page's alert log, whose sentences an alert's entry shows.
+   */
+  constructor(api: DifyMonitorApi, at: number | null, alerts: () => readonly Alert[]) {
     this.#api = api;
     this.#at = at;
+    this.#alerts = alerts;
     this.root = h(
       'section',
-      { class: 'timeline', 'aria-label': TEXT.title },
-      h('h2', {}, TEXT.title),
+      { class: 'timeline', 'aria-label': t('page:timeline.title') },
+      h('h2', {}, t('page:timeline.title')),
       this.#filters,
       this.#body,
     );
@@ -132,7 +124,7 @@ export class TimelineView {
       this.#entries = Array.isArray(answer?.entries) ? answer.entries.filter(isTimelineEntry) : [];
       this.#error = null;
     } catch (error) {
-      this.#error = TEXT.loadFailed((error as Error).message);
+      this.#error = t('page:timeline.loadFailed', { why: (error as Error).message });
     }
     this.#render();
     this.#reveal();
@@ -152,7 +144,7 @@ export class TimelineView {
       return;
     }
     if (shown.length === 0) {
-      this.#body.replaceChildren(h('p', { class: 'empty' }, TEXT.empty));
+      this.#body.replaceChildren(h('p', { class: 'empty' }, t('page:timeline.empty')));
       return;
     }
     this.#body.replaceChildren(
@@ -169,7 +161,8 @@ export class TimelineView {
 
   #item(e: TimelineEntry): HTMLElement {
     const when = h('time', { datetime: new Date(e.ts).toISOString() }, dateTime(e.ts));
-    const text = e.key === null ? h('span', {}, e.text) : h('a', { href: chartAt(e.key, e.ts) }, e.text);
+    const words = entryText(e, this.#alerts());
+    const text = e.key === null ? h('span', {}, words) : h('a', { href: chartAt(e.key, e.ts) }, words);
     return h(
       'li',
       {
@@ -180,8 +173,10 @@ export class TimelineView {
         'aria-current': this.#at !== null && e.ts === this.#firstAt() ? 'true' : null,
       },
       when,
-      h('span', { class: 'rule' }, TEXT.kinds[e.kind]),
-      e.untilTs === null ? null : h('span', { class: 'rule' }, TEXT.until(dateTime(e.untilTs))),
+      h('span', { class: 'rule' }, t(`page:timeline.kinds.${e.kind}`)),
+      e.untilTs === null
+        ? null
+        : h('span', { class: 'rule' }, t('page:timeline.until', { when: dateTime(e.untilTs) })),
       h('p', { class: 'message' }, text),
     );
   }
@@ -225,27 +220,27 @@ export class TimelineView {
     };
     return [
       select(
-        TEXT.container,
+        t('page:timeline.container'),
         'key',
-        [['', TEXT.anyContainer], ...[...containers].sort((a, b) => a[1].localeCompare(b[1]))],
+        [['', t('page:timeline.anyContainer')], ...[...containers].sort((a, b) => a[1].localeCompare(b[1]))],
         this.#filter.key ?? '',
         (v) => {
           this.#filter = { ...this.#filter, key: v === '' ? null : v };
         },
       ),
       select(
-        TEXT.rule,
+        t('page:timeline.rule'),
         'rule',
-        [['', TEXT.anyRule], ...[...rules].sort().map((r) => [r, r] as const)],
+        [['', t('page:timeline.anyRule')], ...[...rules].sort().map((r) => [r, ruleName(r)] as const)],
         this.#filter.rule ?? '',
         (v) => {
           this.#filter = { ...this.#filter, rule: v === '' ? null : v };
         },
       ),
       select(
-        TEXT.minSeverity,
+        t('page:timeline.minSeverity'),
         'severity',
-        TIMELINE_SEVERITIES.map((s) => [s, s] as const),
+        TIMELINE_SEVERITIES.map((s) => [s, t(`page:timeline.severity.${s}`)] as const),
         this.#filter.minSeverity,
         (v) => {
           const severity = TIMELINE_SEVERITIES.find((s) => s === v);

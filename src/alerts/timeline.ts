@@ -5,16 +5,8 @@
  */
 import type { ContainerEvent, HostState, Round, Sample } from '../model.ts';
 import type { TimelineEntry, TimelineKind, TimelineSeverity } from '../history/timeline-entry.ts';
+import { t } from '../i18n/index.ts';
 import type { Alert } from './types.ts';
-
-const TEXT = {
-  restart: (name: string) => `${name} restarted`,
-  restartedAway: (name: string, times: number) => `${name} restarted ${times} time(s) while not watched`,
-  recreated: (name: string) => `${name} recreated (new container)`,
-  newImage: (name: string, from: string, to: string) => `${name} deployed: ${from} → ${to}`,
-  down: (host: string, message: string) => `Engine ${host} unreachable: ${message}`,
-  up: (host: string) => `Engine ${host} up again`,
-} as const;
 
 /** What the timeline remembers of a container between rounds, and across restarts of the app. */
 export interface KnownContainer {
@@ -85,12 +77,22 @@ export class TimelineDeriver {
     }
     if (before === undefined) return [];
     if (before.image !== now.image)
-      return [ofSample(s, 'deploy', 'info', TEXT.newImage(s.name, before.image, now.image))];
-    if (before.id !== now.id) return [ofSample(s, 'deploy', 'info', TEXT.recreated(s.name))];
+      return [
+        ofSample(
+          s,
+          'deploy',
+          'info',
+          t('timeline:newImage', { name: s.name, from: before.image, to: now.image }),
+        ),
+      ];
+    if (before.id !== now.id)
+      return [ofSample(s, 'deploy', 'info', t('timeline:recreated', { name: s.name }))];
     // A restart the events told of is an entry already; only restarts nobody saw are counted here.
     const unseen = now.restartCount - before.restartCount - (this.#told.get(s.id) ?? 0);
     if (now.restartCount !== before.restartCount) this.#told.delete(s.id);
-    return unseen > 0 ? [ofSample(s, 'restart', 'warning', TEXT.restartedAway(s.name, unseen))] : [];
+    return unseen > 0
+      ? [ofSample(s, 'restart', 'warning', t('timeline:restartedAway', { name: s.name, times: unseen }))]
+      : [];
   }
 
   onEvent(event: ContainerEvent): TimelineEntry[] {
@@ -113,7 +115,7 @@ export class TimelineDeriver {
         name: event.name,
         kind: 'restart',
         severity: 'warning',
-        text: TEXT.restart(event.name),
+        text: t('timeline:restart', { name: event.name }),
       }),
     ];
   }
@@ -131,7 +133,9 @@ export class TimelineDeriver {
         host: state.host,
         kind: up ? 'engine-up' : 'engine-down',
         severity: up ? 'info' : 'critical',
-        text: up ? TEXT.up(state.host) : TEXT.down(state.host, state.message),
+        text: up
+          ? t('timeline:up', { host: state.host })
+          : t('timeline:down', { host: state.host, why: state.message }),
       }),
     ];
   }

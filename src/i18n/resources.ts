@@ -4,6 +4,7 @@ import { delivery } from './en/delivery.ts';
 import { notify } from './en/notify.ts';
 import { page } from './en/page.ts';
 import { settings } from './en/settings.ts';
+import { timeline } from './en/timeline.ts';
 import { tray } from './en/tray.ts';
 import { verdict } from './en/verdict.ts';
 import { alert as zhAlert } from './zh-CN/alert.ts';
@@ -12,13 +13,14 @@ import { delivery as zhDelivery } from './zh-CN/delivery.ts';
 import { notify as zhNotify } from './zh-CN/notify.ts';
 import { page as zhPage } from './zh-CN/page.ts';
 import { settings as zhSettings } from './zh-CN/settings.ts';
+import { timeline as zhTimeline } from './zh-CN/timeline.ts';
 import { tray as zhTray } from './zh-CN/tray.ts';
 import { verdict as zhVerdict } from './zh-CN/verdict.ts';
 import type { Language } from './language.ts';
 import type { Translation } from './translation.ts';
 
 /** English is the source of truth: every key exists here first, and its type is the contract. */
-export const EN = { verdict, alert, cli, notify, tray, delivery, page, settings } as const;
+export const EN = { verdict, alert, cli, notify, tray, delivery, page, settings, timeline } as const;
 
 export type Resources = typeof EN;
 
@@ -32,6 +34,7 @@ const ZH_CN: Translation<Resources> = {
   delivery: zhDelivery,
   page: zhPage,
   settings: zhSettings,
+  timeline: zhTimeline,
 };
 
 export const RESOURCES: Readonly<Record<Language, Translation<Resources>>> = { en: EN, 'zh-CN': ZH_CN };
