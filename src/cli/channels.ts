@@ -8,7 +8,7 @@ import { channelFromRequest, type AddChannelRequest } from '../delivery/channel-
 import { deliverTo, secretsFor } from '../delivery/channels/index.ts';
 import { MAX_ANSWER_BYTES, REQUEST_TIMEOUT_MS } from '../delivery/delivery.ts';
 import { testMessage } from '../delivery/message.ts';
-import { outboxPathIn, parseOutbox, type OutboxState } from '../delivery/outbox.ts';
+import { peekOutbox, type OutboxState } from '../delivery/outbox.ts';
 import { ownerOnlyFileStore } from '../delivery/secret-store.ts';
 import { saveChannelSecrets, secretsPathIn, type StoredSecrets } from '../delivery/secrets.ts';
 import { defaultSettingsPath } from '../settings/paths.ts';
@@ -134,15 +134,6 @@ async function add(name: string, flags: AddFlags): Promise<void> {
   io.out(`Send it a test message with: dify-monitor channels test ${name}`);
 }
 
-function readState(dir: string): OutboxState | null {
-  try {
-    const parsed = parseOutbox(readFileSync(outboxPathIn(dir), 'utf8'));
-    return typeof parsed === 'string' ? null : parsed;
-  } catch {
-    return null;
-  }
-}
-
 function filterText(c: ChannelSetting): string {
   const parts = [`${c.minSeverity}+`];
   if (c.stacks.length > 0) parts.push(`stacks: ${c.stacks.join(', ')}`);
@@ -180,7 +171,7 @@ async function list(flags: { settings: string }): Promise<void> {
     );
     return;
   }
-  const state = readState(dirname(flags.settings));
+  const state = peekOutbox(dirname(flags.settings));
   const table = new Table({ head: ['name', 'kind', 'target', 'sends', 'status'] });
   for (const c of channels) table.push([c.name, c.kind, c.target, filterText(c), statusText(c, state)]);
   io.out(table.toString());

@@ -80,6 +80,16 @@ export function parseOutbox(text: string): OutboxState | string {
   };
 }
 
+/** The outbox in `dir` as it stands, for a listing: null when there is none or it is unreadable (nothing is moved). */
+export function peekOutbox(dir: string): OutboxState | null {
+  try {
+    const parsed = parseOutbox(readFileSync(outboxPathIn(dir), 'utf8'));
+    return typeof parsed === 'string' ? null : parsed;
+  } catch {
+    return null;
+  }
+}
+
 /** What is on disk; a missing file is an empty outbox, and one that cannot be read is kept aside, never deleted. */
 export function readOutbox(path: string, now: number): { state: OutboxState; notice?: string } {
   let text: string;

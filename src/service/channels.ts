@@ -3,14 +3,13 @@
  * message as `dify-monitor channels`. Secrets come in with `channels:add` and go only to the
  * secret store; every answer carries the masked target and the outbox's record, nothing more.
  */
-import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import type { ChannelList, ChannelStatusView, ChannelView, InvokeHandlers } from '../api.ts';
 import { channelFromRequest } from '../delivery/channel-config.ts';
 import { deliverTo, secretsFor } from '../delivery/channels/index.ts';
 import { MAX_ANSWER_BYTES, REQUEST_TIMEOUT_MS } from '../delivery/delivery.ts';
 import { testMessage } from '../delivery/message.ts';
-import { outboxPathIn, parseOutbox, type OutboxState } from '../delivery/outbox.ts';
+import { peekOutbox, type OutboxState } from '../delivery/outbox.ts';
 import type { SecretStore } from '../delivery/secret-store.ts';
 import { DEFAULT_CHANNELS, type ChannelSetting, type Settings } from '../settings/schema.ts';
 import type { Clock } from '../util/clock.ts';
@@ -51,15 +50,6 @@ const PAGE_FIELDS: Readonly<Record<string, string>> = {
 
 const forPage = (error: string): string => error.replace(/--[a-z-]+/g, (flag) => PAGE_FIELDS[flag] ?? flag);
 
-function readState(dir: string): OutboxState | null {
-  try {
-    const parsed = parseOutbox(readFileSync(outboxPathIn(dir), 'utf8'));
-    return typeof parsed === 'string' ? null : parsed;
-  } catch {
-    return null;
-  }
-}
-
 function statusOf(c: ChannelSetting, state: OutboxState | null): ChannelStatusView {
   const record = state?.channels[c.name] ?? {};
   const waiting = state?.messages.filter((m) => m.channel === c.name).length ?? 0;
@@ -92,7 +82,7 @@ export function channelHandlers(o: ChannelsOptions): ChannelHandlers {
   const saved = (): readonly ChannelSetting[] => o.settings.get().channels?.list ?? [];
   return {
     'channels:list': (): ChannelList => {
-      const state = readState(o.dir);
+      const state = peekOutbox(o.dir);
       return { channels: saved().map((c) => viewOf(c, state)), secretsKept: o.secretsKept };
     },
     'channels:add': async (request) => {
