@@ -100,6 +100,10 @@ async function compose(
     process.exitCode = 2;
     return null;
   }
+  // A language picked on serve's dashboard applies at once to the table, notifications and channels.
+  composed.service.on('settings:changed', (next) =>
+    setLanguage(chooseLanguage(next.language, posixLanguage(process.env))),
+  );
   return composed;
 }
 

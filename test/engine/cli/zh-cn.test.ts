@@ -2,16 +2,19 @@
  * `LANG=zh_CN.UTF-8 dify-monitor watch --once` against the stand-in stack (#17): the table, its
  * stack headings, states and verdicts, and whatever watch writes to stderr, are Chinese. What is
  * left in Latin letters is names (containers, stacks, hosts, roles) and units, nothing else.
+ * And serve follows a language picked on its dashboard: the next channel message is in it.
  */
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { ROLES } from '../../../src/model.ts';
 import { DEFAULT_SETTINGS } from '../../../src/settings/schema.ts';
 import { runCli } from '../../helpers/cli.ts';
+import { startServeIn } from '../../helpers/serve-process.ts';
+import { startWebhookReceiver } from '../../helpers/webhook-receiver.ts';
 import { englishLeft, hasChinese, UNIT_AND_PRODUCT_WORDS } from '../../helpers/chinese.ts';
 import { removeAll, startStack, type StandInStack } from '../../stack/stack.ts';
 
@@ -87,5 +90,40 @@ describe('watch --once in Simplified Chinese', () => {
       [],
       `${out}\n${run.stderr}`,
     );
+  });
+
+  it('serve: after the language is set to Chinese on the dashboard, a channel test message is Chinese', async (t) => {
+    const receiver = await startWebhookReceiver();
+    t.after(() => receiver.close());
+    const serveDir = join(dir, 'serve');
+    const serve = await startServeIn(serveDir, ['--host', 'unix:///var/run/docker.sock']);
+    t.after(() => serve.stop());
+    const call = async (channel: string, body: unknown): Promise<Record<string, unknown>> => {
+      const answer = await fetch(`${serve.url}api/${channel}`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+      assert.equal(answer.status, 200, await answer.clone().text());
+      return (await answer.json()) as Record<string, unknown>;
+    };
+    await call('channels:add', {
+      name: 'ops',
+      kind: 'webhook',
+      secrets: { url: receiver.url },
+      minSeverity: 'warning',
+      stacks: [],
+      rules: [],
+    });
+    await call('channels:test', { name: 'ops' });
+    assert.match(String(receiver.accepted.at(-1)?.['title']), /test message for ops/);
+
+    await call('settings:set', { language: 'zh-CN' });
+    await call('channels:test', { name: 'ops' });
+    const body = receiver.accepted.at(-1) ?? {};
+    assert.equal(body['title'], '🔔 Dify Monitor：发往 ops 的测试消息');
+    const text = `${String(body['title'])}\n${String(body['text'])}`;
+    assert.deepEqual(englishLeft(text, ['ops', hostname()], UNIT_AND_PRODUCT_WORDS), [], text);
+    assert.deepEqual(receiver.invalid, []);
   });
 });
