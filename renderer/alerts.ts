@@ -4,7 +4,7 @@ import type { Alert } from '../src/alerts/types.ts';
 import type { DifyMonitorApi, MuteRequest } from '../src/api.ts';
 import { t } from '../src/i18n/index.ts';
 import { h } from './dom.ts';
-import { dateTime, formatBytes } from './format.ts';
+import { dateTime, formatBytes, ruleName } from './format.ts';
 import type { State } from './state.ts';
 import { statusOf, type Status } from './status.ts';
 
@@ -66,7 +66,7 @@ export function renderAlerts(
         h('span', { class: `badge ${s.level}` }, h('span', { 'aria-hidden': 'true' }, s.icon), ` ${s.word}`),
         h('time', { datetime: new Date(alert.ts).toISOString() }, dateTime(alert.ts)),
         h('strong', {}, alert.name),
-        h('span', { class: 'rule' }, t(`page:rule.${alert.rule}`)),
+        h('span', { class: 'rule' }, ruleName(alert.rule)),
         alert.muted === true ? h('span', { class: 'pill' }, t('page:alerts.muted')) : null,
         h('p', { class: 'message' }, alertText(alert)),
         alert.snapshot !== undefined && alert.snapshot.length > 0

@@ -16,73 +16,24 @@ import { ALERT_RULES, type AlertRule } from '../src/alerts/types.ts';
 // Types only: the schema module compiles its validator when loaded, which the page's CSP forbids.
 import type { ChannelKind, ChannelSeverity, SmtpSecurity } from '../src/settings/schema.ts';
 import { append, h } from './dom.ts';
-import { dateTime } from './format.ts';
+import { dateTime, ruleName } from './format.ts';
+import { t } from '../src/i18n/index.ts';
+import { EN } from '../src/i18n/resources.ts';
+import { isOneOf } from '../src/model.ts';
 
-const TEXT = {
-  title: 'Channels',
-  intro: 'Alerts also go to chat, phones and mail: one message per incident, resolved included.',
-  kept: (where: string) =>
-    `Secrets (webhook URLs, signing secrets, tokens, passwords) are kept ${where}; this page never gets them back.`,
-  none: 'No channels yet: alerts go to the log and the desktop only.',
-  heads: ['Name', 'Kind', 'Target', 'Sends', 'Last delivery', ''],
-  test: 'Test',
-  remove: 'Remove',
-  removeSure: (name: string) => `Remove ${name}?`,
-  testing: 'Sending a test message…',
-  add: 'Add a channel',
-  save: 'Save channel',
-  saved: (name: string) => `Saved "${name}". Send it a test message with Test.`,
-  removed: (name: string) => `Removed "${name}" and its secrets.`,
-  notSaved: (why: string) => `Not saved: ${why}`,
-  cannotList: (why: string) => `Cannot list the channels: ${why}`,
-  unreadable: 'the answer could not be read',
-  allStacks: 'every stack',
-  allRules: 'every rule',
-  outcome: {
-    delivered: 'Delivered. The receiver answered:',
-    retry: 'Not delivered (would be tried again):',
-    rejected: 'Refused:',
-    'not-sent': 'Not sent:',
-  },
-  last: {
-    off: 'switched off',
-    never: 'nothing sent yet',
-    delivered: 'ok',
-    retrying: 'retrying',
-    refused: 'refused (not retried)',
-  },
-  waiting: (n: number) => `${n} waiting`,
-  dropped: (n: number) => `${n} dropped: the outbox was full`,
-  labels: {
-    name: 'Name',
-    kind: 'Kind',
-    url: 'URL',
-    secret: 'Signing secret',
-    token: 'Access token',
-    keyword: 'Keyword',
-    smtpHost: 'SMTP server',
-    smtpPort: 'Port',
-    security: 'Security',
-    user: 'Login',
-    password: 'Password',
-    from: 'From',
-    to: 'To (comma-separated)',
-    minSeverity: 'Send from',
-    stacks: 'Only stacks (comma-separated)',
-    rules: 'Only rules (none ticked: all)',
-  },
-  urlHint: {
-    webhook: 'https://example.com/hooks/…',
-    slack: 'https://hooks.slack.com/services/…',
-    dingtalk: 'https://oapi.dingtalk.com/robot/send?access_token=…',
-    feishu: 'https://open.feishu.cn/open-apis/bot/v2/hook/…',
-    wecom: 'https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=…',
-    ntfy: 'https://ntfy.sh/<topic>',
-    email: '',
-  },
-} as const;
+const URL_HINT: Readonly<Record<ChannelKind, string>> = {
+  webhook: 'https://example.com/hooks/…',
+  slack: 'https://hooks.slack.com/services/…',
+  dingtalk: 'https://oapi.dingtalk.com/robot/send?access_token=…',
+  feishu: 'https://open.feishu.cn/open-apis/bot/v2/hook/…',
+  wecom: 'https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=…',
+  ntfy: 'https://ntfy.sh/<topic>',
+  email: '',
+};
+/** The English words' keys: a status or an outcome the page has no words for is not drawn. */
+const KNOWN = EN.settings.channels;
 
-type Field = keyof typeof TEXT.labels;
+type Field = keyof typeof KNOWN.labels;
 type KindField = Exclude<Field, 'name' | 'kind' | 'minSeverity' | 'stacks' | 'rules'>;
 
 /** Which fields each kind asks for, in order; the secrets among them are never shown again. */
@@ -96,7 +47,11 @@ const KIND_FIELDS: { readonly [K in ChannelKind]: readonly KindField[] } = {
   email: ['smtpHost', 'smtpPort', 'security', 'user', 'password', 'from', 'to'],
 };
 const CHANNEL_KINDS = Object.keys(KIND_FIELDS) as ChannelKind[];
-const CHANNEL_SEVERITIES = Object.keys({ warning: 1, critical: 1 } satisfies Record<ChannelSeverity, 1>);
+const CHANNEL_SEVERITIES = Object.keys({ warning: 1, critical: 1 } satisfies Record<
+  ChannelSeverity,
+  1
+>) as ChannelSeverity[];
+const HEADS = ['name', 'kind', 'target', 'sends', 'last'] as const;
 const SMTP_SECURITY = Object.keys({ starttls: 1, tls: 1 } satisfies Record<SmtpSecurity, 1>);
 const SECRET: ReadonlySet<Field> = new Set<Field>(['url', 'secret', 'token', 'password']);
 const KIND_FIELD_LIST = [...new Set(Object.values(KIND_FIELDS).flat())];
@@ -118,7 +73,7 @@ function isChannelView(v: unknown): v is ChannelView {
     isTexts(c['rules']) &&
     typeof s === 'object' &&
     s !== null &&
-    Object.hasOwn(TEXT.last, String(s['last'])) &&
+    Object.hasOwn(KNOWN.last, String(s['last'])) &&
     orNull(s['at'], 'number') &&
     orNull(s['why'], 'string') &&
     typeof s['waiting'] === 'number' &&
@@ -130,7 +85,7 @@ function isTestResult(v: unknown): v is ChannelTestResult {
   if (typeof v !== 'object' || v === null) return false;
   const r = v as Record<string, unknown>;
   return (
-    Object.hasOwn(TEXT.outcome, String(r['outcome'])) &&
+    Object.hasOwn(KNOWN.outcome, String(r['outcome'])) &&
     orNull(r['why'], 'string') &&
     typeof r['answer'] === 'string'
   );
@@ -152,10 +107,14 @@ const words = (text: string): string[] =>
     .map((w) => w.trim())
     .filter((w) => w !== '');
 
+function severityWord(severity: string): string {
+  return isOneOf(CHANNEL_SEVERITIES, severity) ? t(`page:timeline.severity.${severity}`) : severity;
+}
+
 function filterText(c: ChannelView): string {
-  const stacks = c.stacks.length === 0 ? TEXT.allStacks : c.stacks.join(', ');
-  const rules = c.rules.length === 0 ? TEXT.allRules : c.rules.join(', ');
-  return `${c.minSeverity}+ · ${stacks} · ${rules}`;
+  const stacks = c.stacks.length === 0 ? t('settings:channels.allStacks') : c.stacks.join(', ');
+  const rules = c.rules.length === 0 ? t('settings:channels.allRules') : c.rules.map(ruleName).join(', ');
+  return `${t('settings:channels.from', { severity: severityWord(c.minSeverity) })} · ${stacks} · ${rules}`;
 }
 
 function statusCell(c: ChannelView): HTMLElement {
@@ -164,11 +123,11 @@ function statusCell(c: ChannelView): HTMLElement {
   return h(
     'td',
     { class: 'channel-status', 'data-last': s.last },
-    h('span', { class: `badge ${good ? 'ok' : 'warning'}` }, TEXT.last[s.last]),
+    h('span', { class: `badge ${good ? 'ok' : 'warning'}` }, t(`settings:channels.last.${s.last}`)),
     s.at === null ? null : h('div', { class: 'sub' }, dateTime(s.at)),
     s.why === null ? null : h('div', { class: 'sub channel-why' }, s.why),
-    s.waiting === 0 ? null : h('div', { class: 'sub' }, TEXT.waiting(s.waiting)),
-    s.dropped === 0 ? null : h('div', { class: 'sub' }, TEXT.dropped(s.dropped)),
+    s.waiting === 0 ? null : h('div', { class: 'sub' }, t('settings:channels.waiting', { n: s.waiting })),
+    s.dropped === 0 ? null : h('div', { class: 'sub' }, t('settings:channels.dropped', { n: s.dropped })),
   );
 }
 
@@ -176,7 +135,11 @@ function statusCell(c: ChannelView): HTMLElement {
 function showTest(out: HTMLElement, result: ChannelTestResult): void {
   out.dataset['ok'] = String(result.outcome === 'delivered');
   out.replaceChildren(
-    h('span', {}, `${TEXT.outcome[result.outcome]}${result.why === null ? '' : ` ${result.why}`}`),
+    h(
+      'span',
+      {},
+      `${t(`settings:channels.outcome.${result.outcome}`)}${result.why === null ? '' : ` ${result.why}`}`,
+    ),
     result.answer === '' ? '' : h('pre', { class: 'channel-answer' }, result.answer),
   );
 }
@@ -196,24 +159,33 @@ export class ChannelsPanel {
 
   constructor(api: DifyMonitorApi) {
     this.#api = api;
-    const form = h('form', { class: 'channel-form entry-form', novalidate: true, 'aria-label': TEXT.add });
-    const fieldset = h('fieldset', {}, h('legend', {}, TEXT.add));
-    fieldset.append(this.#field('name'), this.#select('kind', CHANNEL_KINDS));
+    const form = h('form', {
+      class: 'channel-form entry-form',
+      novalidate: true,
+      'aria-label': t('settings:channels.add'),
+    });
+    const fieldset = h('fieldset', {}, h('legend', {}, t('settings:channels.add')));
+    fieldset.append(
+      this.#field('name'),
+      this.#select('kind', CHANNEL_KINDS, (o) =>
+        isOneOf(CHANNEL_KINDS, o) ? t(`settings:channels.kinds.${o}`) : o,
+      ),
+    );
     for (const field of KIND_FIELD_LIST) {
       const row = field === 'security' ? this.#select('security', SMTP_SECURITY) : this.#field(field);
       this.#rows.set(field, row);
       fieldset.append(row);
     }
     fieldset.append(
-      this.#select('minSeverity', CHANNEL_SEVERITIES),
+      this.#select('minSeverity', CHANNEL_SEVERITIES, severityWord),
       this.#field('stacks'),
       h(
         'div',
         { class: 'field channel-rules' },
-        h('span', {}, TEXT.labels.rules),
-        h('span', {}, ...this.#rules.map((box) => h('label', {}, box, ` ${box.value} `))),
+        h('span', {}, t('settings:channels.labels.rules')),
+        h('span', {}, ...this.#rules.map((box) => h('label', {}, box, ` ${ruleName(box.value)} `))),
       ),
-      h('div', {}, h('button', { type: 'submit' }, TEXT.save)),
+      h('div', {}, h('button', { type: 'submit' }, t('settings:channels.save'))),
     );
     form.append(fieldset);
     this.#inputs.get('kind')?.addEventListener('change', () => this.#showKind());
@@ -223,9 +195,9 @@ export class ChannelsPanel {
     });
     this.root = h(
       'section',
-      { class: 'channels entries', 'aria-label': TEXT.title },
-      h('h2', {}, TEXT.title),
-      h('p', { class: 'sub' }, TEXT.intro),
+      { class: 'channels entries', 'aria-label': t('settings:channels.title') },
+      h('h2', {}, t('settings:channels.title')),
+      h('p', { class: 'sub' }, t('settings:channels.intro')),
       this.#kept,
       this.#body,
       form,
@@ -242,10 +214,10 @@ export class ChannelsPanel {
   async load(): Promise<void> {
     try {
       const list = await this.#api.invoke('channels:list', null);
-      if (!isChannelList(list)) throw new Error('the list of channels could not be read');
+      if (!isChannelList(list)) throw new Error(t('settings:channels.listUnreadable'));
       this.#list = list;
     } catch (error) {
-      this.#status.textContent = TEXT.cannotList((error as Error).message);
+      this.#status.textContent = t('settings:channels.cannotList', { why: (error as Error).message });
     }
     this.#render();
   }
@@ -259,14 +231,25 @@ export class ChannelsPanel {
       inputmode: field === 'smtpPort' ? 'numeric' : undefined,
     });
     this.#inputs.set(field, input);
-    return h('div', { class: 'field' }, h('label', { for: id }, TEXT.labels[field]), input);
+    return h(
+      'div',
+      { class: 'field' },
+      h('label', { for: id }, t(`settings:channels.labels.${field}`)),
+      input,
+    );
   }
 
-  #select(field: Field, options: readonly string[]): HTMLElement {
+  /** `words`: what each option shows; the value stays the schema's word. */
+  #select(field: Field, options: readonly string[], words: (o: string) => string = (o) => o): HTMLElement {
     const id = `channel-${field}`;
-    const select = h('select', { id }, ...options.map((o) => h('option', { value: o }, o)));
+    const select = h('select', { id }, ...options.map((o) => h('option', { value: o }, words(o))));
     this.#inputs.set(field, select);
-    return h('div', { class: 'field' }, h('label', { for: id }, TEXT.labels[field]), select);
+    return h(
+      'div',
+      { class: 'field' },
+      h('label', { for: id }, t(`settings:channels.labels.${field}`)),
+      select,
+    );
   }
 
   #value(field: Field): string {
@@ -282,7 +265,7 @@ export class ChannelsPanel {
     const kind = this.#kind();
     for (const [field, row] of this.#rows) row.hidden = !KIND_FIELDS[kind].includes(field);
     const url = this.#inputs.get('url');
-    if (url instanceof HTMLInputElement) url.placeholder = TEXT.urlHint[kind];
+    if (url instanceof HTMLInputElement) url.placeholder = URL_HINT[kind];
   }
 
   #request(): ChannelAddRequest {
@@ -324,31 +307,41 @@ export class ChannelsPanel {
     try {
       const result = await this.#api.invoke('channels:add', request);
       if (!result.ok) {
-        this.#status.textContent = TEXT.notSaved(result.error);
+        this.#status.textContent = t('settings:channels.notSaved', { why: result.error });
         return;
       }
       // The secrets were sent once; nothing of them stays in the page.
       for (const [field, input] of this.#inputs)
         if (field !== 'kind' && input instanceof HTMLInputElement) input.value = '';
       for (const box of this.#rules) box.checked = false;
-      this.#status.textContent = TEXT.saved(request.name);
+      this.#status.textContent = t('settings:channels.saved', { name: request.name });
     } catch (error) {
-      this.#status.textContent = TEXT.notSaved((error as Error).message);
+      this.#status.textContent = t('settings:channels.notSaved', { why: (error as Error).message });
     }
     await this.load();
   }
 
   #render(): void {
-    this.#kept.textContent = this.#list.secretsKept === '' ? '' : TEXT.kept(this.#list.secretsKept);
+    this.#kept.textContent =
+      this.#list.secretsKept === '' ? '' : t('settings:channels.kept', { where: this.#list.secretsKept });
     const rows = this.#list.channels.map((c) => this.#row(c));
     this.#body.replaceChildren();
     append(this.#body, [
       rows.length === 0
-        ? h('p', { class: 'empty' }, TEXT.none)
+        ? h('p', { class: 'empty' }, t('settings:channels.none'))
         : h(
             'table',
             { class: 'snapshot channel-list' },
-            h('thead', {}, h('tr', {}, ...TEXT.heads.map((head) => h('th', {}, head)))),
+            h(
+              'thead',
+              {},
+              h(
+                'tr',
+                {},
+                ...HEADS.map((head) => h('th', {}, t(`settings:channels.heads.${head}`))),
+                h('th', {}),
+              ),
+            ),
             h('tbody', {}, ...rows),
           ),
     ]);
@@ -356,26 +349,28 @@ export class ChannelsPanel {
 
   #row(c: ChannelView): HTMLElement {
     const result = h('output', { class: 'test-result channel-test-result', 'aria-live': 'polite' });
-    const test = h('button', { type: 'button', class: 'test-channel' }, TEXT.test);
+    const test = h('button', { type: 'button', class: 'test-channel' }, t('settings:channels.test'));
     test.addEventListener('click', () => {
-      result.textContent = TEXT.testing;
+      result.textContent = t('settings:channels.testing');
       result.removeAttribute('data-ok');
       this.#api.invoke('channels:test', { name: c.name }).then(
         (answer) =>
           showTest(
             result,
-            isTestResult(answer) ? answer : { outcome: 'not-sent', why: TEXT.unreadable, answer: '' },
+            isTestResult(answer)
+              ? answer
+              : { outcome: 'not-sent', why: t('settings:channels.unreadable'), answer: '' },
           ),
         (error: unknown) =>
           showTest(result, { outcome: 'not-sent', why: (error as Error).message, answer: '' }),
       );
     });
-    const remove = h('button', { type: 'button', class: 'remove-channel' }, TEXT.remove);
+    const remove = h('button', { type: 'button', class: 'remove-channel' }, t('settings:channels.remove'));
     remove.addEventListener('click', () => {
       // Two clicks: a channel and its secrets are not lost to one stray click.
       if (remove.dataset['confirm'] === undefined) {
         remove.dataset['confirm'] = 'yes';
-        remove.textContent = TEXT.removeSure(c.name);
+        remove.textContent = t('settings:channels.removeSure', { name: c.name });
         return;
       }
       void this.#remove(c.name);
@@ -384,7 +379,7 @@ export class ChannelsPanel {
       'tr',
       { class: 'channel', 'data-channel': c.name },
       h('td', {}, c.name),
-      h('td', {}, c.kind),
+      h('td', {}, isOneOf(CHANNEL_KINDS, c.kind) ? t(`settings:channels.kinds.${c.kind}`) : c.kind),
       h('td', { class: 'channel-target' }, c.target),
       h('td', {}, filterText(c)),
       statusCell(c),
@@ -395,9 +390,11 @@ export class ChannelsPanel {
   async #remove(name: string): Promise<void> {
     try {
       const result = await this.#api.invoke('channels:remove', { name });
-      this.#status.textContent = result.ok ? TEXT.removed(name) : TEXT.notSaved(result.error);
+      this.#status.textContent = result.ok
+        ? t('settings:channels.removed', { name })
+        : t('settings:channels.notSaved', { why: result.error });
     } catch (error) {
-      this.#status.textContent = TEXT.notSaved((error as Error).message);
+      this.#status.textContent = t('settings:channels.notSaved', { why: (error as Error).message });
     }
     await this.load();
   }

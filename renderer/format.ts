@@ -1,6 +1,8 @@
 /** The page's figures in the current language (src/i18n/format.ts does the numbers). */
 import { formatNumber } from '../src/i18n/format.ts';
+import { ALERT_RULES } from '../src/alerts/types.ts';
 import { currentLanguage, t } from '../src/i18n/index.ts';
+import { isOneOf } from '../src/model.ts';
 
 export { formatBytes } from '../src/alerts/format.ts';
 
@@ -32,4 +34,9 @@ export function duration(seconds: number): string {
   if (seconds < 90) return t('page:seconds', { n: formatNumber(seconds) });
   if (seconds < 5400) return t('page:minutes', { n: formatNumber(seconds / 60) });
   return t('page:hours', { n: formatNumber(seconds / 3600, 1) });
+}
+
+/** A rule's name in the page's language; one from a newer monitor keeps its id. */
+export function ruleName(rule: string): string {
+  return isOneOf(ALERT_RULES, rule) ? t(`page:rule.${rule}`) : rule;
 }

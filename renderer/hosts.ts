@@ -5,21 +5,14 @@
  */
 import type { DifyMonitorApi, HostList, HostTestResult, HostView } from '../src/api.ts';
 import { checkRemoteUrl } from '../src/hosts/remote-url.ts';
-import type { HostState } from '../src/model.ts';
+import { HOST_STATES, type HostState } from '../src/model.ts';
 import type { FieldError } from '../src/settings/schema.ts';
+import { t } from '../src/i18n/index.ts';
+import { isOneOf } from '../src/model.ts';
 import { append, h } from './dom.ts';
 import { formatBytes } from './format.ts';
 
-const CLI_NOTE =
-  'TLS certificates, SSH key files and sockets (Podman) are added with `dify-monitor hosts add`; such hosts are changed or removed there too.';
-const PLAIN_TCP =
-  'Plain TCP is unauthenticated and unencrypted: anyone who can reach that port controls the engine. Prefer ssh://, or TLS with `dify-monitor hosts add --tls-ca …`.';
-const KIND_LABEL: Readonly<Record<HostView['kind'], string>> = {
-  tcp: 'plain TCP',
-  tls: 'TLS',
-  ssh: 'SSH',
-  socket: 'socket',
-};
+const KINDS: readonly HostView['kind'][] = ['tcp', 'tls', 'ssh', 'socket'];
 
 function isHostList(v: unknown): v is HostList {
   if (typeof v !== 'object' || v === null) return false;
@@ -34,17 +27,28 @@ function isHostList(v: unknown): v is HostList {
         typeof (host as HostView).name === 'string' &&
         typeof (host as HostView).url === 'string' &&
         typeof (host as HostView).editable === 'boolean' &&
-        (host as HostView).kind in KIND_LABEL,
+        KINDS.includes((host as HostView).kind),
     )
   );
+}
+
+function stateWord(state: string): string {
+  return isOneOf(HOST_STATES, state) ? t(`settings:hosts.state.${state}`) : state;
 }
 
 /** What Test connection says: the engine, or the exact error with the state it leads to. */
 function describeTest(result: HostTestResult): string {
   if (result.ok) {
-    return `${result.product} ${result.version} (API ${result.apiVersion}) on ${result.os}, ${result.cpus} CPUs, ${formatBytes(result.memTotalBytes)} memory`;
+    return t('settings:hosts.engineInfo', {
+      product: result.product,
+      version: result.version,
+      api: result.apiVersion,
+      os: result.os,
+      cpus: result.cpus,
+      memory: formatBytes(result.memTotalBytes),
+    });
   }
-  return `${result.state}: ${result.message}`;
+  return t('settings:hosts.testFailed', { state: stateWord(result.state), why: result.message });
 }
 
 export class HostsPanel {
@@ -65,32 +69,48 @@ export class HostsPanel {
     id: 'host-url',
     type: 'text',
     autocomplete: 'off',
-    placeholder: 'tcp://host:2375 or ssh://user@host',
+    placeholder: t('settings:hosts.urlHint'),
     'aria-describedby': 'host-url-error',
   });
   readonly #nameError = h('span', { id: 'host-name-error', class: 'field-error' });
   readonly #urlError = h('span', { id: 'host-url-error', class: 'field-error' });
-  readonly #warning = h('p', { class: 'banner error host-warning', hidden: true }, PLAIN_TCP);
+  readonly #warning = h(
+    'p',
+    { class: 'banner error host-warning', hidden: true },
+    t('settings:hosts.plainTcp'),
+  );
   readonly #result = h('output', { class: 'test-result', 'aria-live': 'polite', for: 'host-url' });
   readonly #status = h('p', { class: 'hosts-status', role: 'status', 'aria-live': 'polite' });
-  readonly #legend = h('legend', {}, 'Add an engine');
+  readonly #legend = h('legend', {}, t('settings:hosts.add'));
 
   constructor(api: DifyMonitorApi, states: () => ReadonlyMap<string, HostState>) {
     this.#api = api;
     this.#states = states;
-    const test = h('button', { type: 'button', class: 'test-new' }, 'Test connection');
-    const cancel = h('button', { type: 'button', class: 'cancel-edit' }, 'Cancel');
+    const test = h('button', { type: 'button', class: 'test-new' }, t('settings:hosts.test'));
+    const cancel = h('button', { type: 'button', class: 'cancel-edit' }, t('settings:hosts.cancel'));
     const form = h(
       'form',
-      { class: 'host-form entry-form', novalidate: true, 'aria-label': 'Engine' },
+      { class: 'host-form entry-form', novalidate: true, 'aria-label': t('settings:hosts.form') },
       h(
         'fieldset',
         {},
         this.#legend,
-        h('div', { class: 'field' }, h('label', { for: 'host-name' }, 'Name'), this.#name, this.#nameError),
-        h('div', { class: 'field' }, h('label', { for: 'host-url' }, 'Address'), this.#url, this.#urlError),
+        h(
+          'div',
+          { class: 'field' },
+          h('label', { for: 'host-name' }, t('settings:hosts.name')),
+          this.#name,
+          this.#nameError,
+        ),
+        h(
+          'div',
+          { class: 'field' },
+          h('label', { for: 'host-url' }, t('settings:hosts.address')),
+          this.#url,
+          this.#urlError,
+        ),
         this.#warning,
-        h('div', {}, test, ' ', h('button', { type: 'submit' }, 'Save engine'), ' ', cancel),
+        h('div', {}, test, ' ', h('button', { type: 'submit' }, t('settings:hosts.save')), ' ', cancel),
         this.#result,
       ),
     );
@@ -106,9 +126,9 @@ export class HostsPanel {
     });
     this.root = h(
       'section',
-      { class: 'hosts entries', 'aria-label': 'Engines' },
-      h('h2', {}, 'Engines'),
-      h('p', { class: 'sub' }, CLI_NOTE),
+      { class: 'hosts entries', 'aria-label': t('settings:hosts.title') },
+      h('h2', {}, t('settings:hosts.title')),
+      h('p', { class: 'sub' }, t('settings:hosts.cliNote')),
       this.#body,
       form,
       this.#status,
@@ -118,10 +138,10 @@ export class HostsPanel {
   async load(): Promise<void> {
     try {
       const list = await this.#api.invoke('hosts:list', null);
-      if (!isHostList(list)) throw new Error('the list of engines could not be read');
+      if (!isHostList(list)) throw new Error(t('settings:hosts.unreadable'));
       this.#list = list;
     } catch (error) {
-      this.#status.textContent = `Cannot list the engines: ${(error as Error).message}`;
+      this.#status.textContent = t('settings:hosts.cannotList', { why: (error as Error).message });
     }
     this.refresh();
   }
@@ -132,15 +152,9 @@ export class HostsPanel {
     const rows = this.#list.hosts.map((host) => this.#row(host, states.get(host.name)));
     this.#body.replaceChildren();
     append(this.#body, [
-      this.#list.live
-        ? null
-        : h(
-            'p',
-            { class: 'banner info' },
-            'This monitor was started with --host: changes to the saved engines apply when it is started without it.',
-          ),
+      this.#list.live ? null : h('p', { class: 'banner info' }, t('settings:hosts.pinned')),
       rows.length === 0
-        ? h('p', { class: 'empty' }, 'No engines besides the local one.')
+        ? h('p', { class: 'empty' }, t('settings:hosts.none'))
         : h(
             'table',
             { class: 'snapshot host-list' },
@@ -150,10 +164,10 @@ export class HostsPanel {
               h(
                 'tr',
                 {},
-                h('th', {}, 'Name'),
-                h('th', {}, 'Address'),
-                h('th', {}, 'Kind'),
-                h('th', {}, 'State'),
+                h('th', {}, t('settings:hosts.name')),
+                h('th', {}, t('settings:hosts.address')),
+                h('th', {}, t('settings:hosts.kindHead')),
+                h('th', {}, t('settings:hosts.stateHead')),
                 h('th', {}),
               ),
             ),
@@ -164,18 +178,18 @@ export class HostsPanel {
 
   #row(host: HostView, state: HostState | undefined): HTMLElement {
     const result = h('output', { class: 'test-result', 'aria-live': 'polite' });
-    const test = h('button', { type: 'button', class: 'test-saved' }, 'Test');
+    const test = h('button', { type: 'button', class: 'test-saved' }, t('settings:hosts.testSaved'));
     test.addEventListener('click', () => this.#test({ name: host.name }, result));
     const actions: HTMLElement[] = [test];
     if (host.editable) {
-      const edit = h('button', { type: 'button', class: 'edit-host' }, 'Edit');
+      const edit = h('button', { type: 'button', class: 'edit-host' }, t('settings:hosts.editSaved'));
       edit.addEventListener('click', () => this.#edit(host));
-      const remove = h('button', { type: 'button', class: 'remove-host' }, 'Remove');
+      const remove = h('button', { type: 'button', class: 'remove-host' }, t('settings:hosts.remove'));
       remove.addEventListener('click', () => {
         // Two clicks: a host is not lost to one stray click.
         if (remove.dataset['confirm'] === undefined) {
           remove.dataset['confirm'] = 'yes';
-          remove.textContent = `Remove ${host.name}?`;
+          remove.textContent = t('settings:hosts.removeSure', { name: host.name });
           return;
         }
         this.#save(
@@ -184,15 +198,15 @@ export class HostsPanel {
       });
       actions.push(edit, remove);
     } else {
-      actions.push(h('span', { class: 'sub' }, ' added with the CLI'));
+      actions.push(h('span', { class: 'sub' }, t('settings:hosts.cliAdded')));
     }
-    const word = state === undefined ? 'not watched yet' : state.state;
+    const word = state === undefined ? t('settings:hosts.notWatched') : stateWord(state.state);
     return h(
       'tr',
       { class: 'host', 'data-host': host.name, 'data-state': state?.state ?? 'none' },
       h('td', {}, host.name),
       h('td', {}, host.url),
-      h('td', {}, KIND_LABEL[host.kind]),
+      h('td', {}, t(`settings:hosts.kind.${host.kind}`)),
       h(
         'td',
         { class: 'host-state' },
@@ -206,7 +220,8 @@ export class HostsPanel {
 
   #edit(host: HostView | null): void {
     this.#editing = host?.name ?? null;
-    this.#legend.textContent = host === null ? 'Add an engine' : `Edit ${host.name}`;
+    this.#legend.textContent =
+      host === null ? t('settings:hosts.add') : t('settings:hosts.edit', { name: host.name });
     this.#name.value = host?.name ?? '';
     this.#url.value = host?.url ?? '';
     this.#result.textContent = '';
@@ -228,7 +243,7 @@ export class HostsPanel {
   }
 
   #test(request: { name: string } | { url: string }, out: HTMLElement): void {
-    out.textContent = 'Connecting…';
+    out.textContent = t('settings:hosts.connecting');
     out.removeAttribute('data-ok');
     this.#api.invoke('hosts:test', request).then(
       (result) => {
@@ -262,7 +277,7 @@ export class HostsPanel {
           return;
         }
         this.#showErrors([]);
-        this.#status.textContent = 'Saved.';
+        this.#status.textContent = t('settings:saved');
         if (formIndex !== undefined) this.#edit(null);
         void this.load();
       },
@@ -281,6 +296,7 @@ export class HostsPanel {
       if (el === null) general.push(error.message);
       else el.textContent = el.textContent === '' ? error.message : `${el.textContent}; ${error.message}`;
     }
-    this.#status.textContent = errors.length === 0 ? '' : `Not saved. ${general.join(' ')}`;
+    this.#status.textContent =
+      errors.length === 0 ? '' : t('settings:hosts.notSaved', { general: general.join(' ') });
   }
 }

@@ -6,12 +6,13 @@ import type { DifyMonitorApi } from '../src/api.ts';
 import { ROLES, type Role } from '../src/model.ts';
 import type { FieldError, Settings, SettingsPatch } from '../src/settings/schema.ts';
 import { ChannelsPanel } from './channels.ts';
+import { LANGUAGE_SETTINGS, t } from '../src/i18n/index.ts';
 import { h } from './dom.ts';
 
 interface Field {
   readonly path: string;
   readonly label: string;
-  readonly kind: 'number' | 'checkbox' | 'time';
+  readonly kind: 'number' | 'checkbox' | 'time' | 'language';
   /** Shown value = stored value / scale (seconds for ms, MiB for bytes). */
   readonly scale?: number;
   readonly unit?: string;
@@ -23,27 +24,37 @@ const MIB = 1024 * 1024;
 const NO_BUDGET: ReadonlySet<Role> = new Set(['ssrf_proxy', 'nginx', 'init', 'certbot', 'service', 'other']);
 const BUDGET_ROLES = ROLES.filter((role) => !NO_BUDGET.has(role));
 
-const GROUPS: readonly { title: string; fields: readonly Field[] }[] = [
+/** Built when the page is drawn, so that it is in the language of the moment. */
+const groups = (): readonly { title: string; fields: readonly Field[] }[] => [
   {
-    title: 'Memory per container',
+    title: t('settings:language.title'),
+    fields: [{ path: '/language', label: t('settings:language.label'), kind: 'language' }],
+  },
+  {
+    title: t('settings:groups.memory'),
     fields: [
-      { path: '/alerts/memory/warningPercent', label: 'Warning at', kind: 'number', unit: '% of the limit' },
+      {
+        path: '/alerts/memory/warningPercent',
+        label: t('settings:fields.warningAt'),
+        kind: 'number',
+        unit: t('settings:units.ofLimit'),
+      },
       {
         path: '/alerts/memory/criticalPercent',
-        label: 'Critical at',
+        label: t('settings:fields.criticalAt'),
         kind: 'number',
-        unit: '% of the limit',
+        unit: t('settings:units.ofLimit'),
       },
       {
         path: '/alerts/memory/hysteresisPoints',
-        label: 'Clears after falling',
+        label: t('settings:fields.clears'),
         kind: 'number',
-        unit: 'points below',
+        unit: t('settings:units.pointsBelow'),
       },
     ],
   },
   {
-    title: 'Memory budget per role (overrides the limit; empty = none)',
+    title: t('settings:groups.budget'),
     fields: BUDGET_ROLES.map(
       (role) =>
         ({
@@ -51,56 +62,99 @@ const GROUPS: readonly { title: string; fields: readonly Field[] }[] = [
           label: role,
           kind: 'number',
           scale: MIB,
-          unit: 'MiB',
+          unit: t('settings:units.mib'),
         }) as const,
     ),
   },
   {
-    title: 'CPU',
+    title: t('settings:groups.cpu'),
     fields: [
-      { path: '/alerts/cpu/warningPercent', label: 'Warning at', kind: 'number', unit: '% of allowed CPU' },
-      { path: '/alerts/cpu/criticalPercent', label: 'Critical at', kind: 'number', unit: '% of allowed CPU' },
-      { path: '/alerts/cpu/sustainMs', label: 'For at least', kind: 'number', scale: 1000, unit: 's' },
+      {
+        path: '/alerts/cpu/warningPercent',
+        label: t('settings:fields.warningAt'),
+        kind: 'number',
+        unit: t('settings:units.ofCpu'),
+      },
+      {
+        path: '/alerts/cpu/criticalPercent',
+        label: t('settings:fields.criticalAt'),
+        kind: 'number',
+        unit: t('settings:units.ofCpu'),
+      },
+      {
+        path: '/alerts/cpu/sustainMs',
+        label: t('settings:fields.forAtLeast'),
+        kind: 'number',
+        scale: 1000,
+        unit: t('settings:units.seconds'),
+      },
     ],
   },
   {
-    title: 'Whole stack against host memory',
+    title: t('settings:groups.stack'),
     fields: [
-      { path: '/alerts/stack/warningPercent', label: 'Warning at', kind: 'number', unit: '%' },
-      { path: '/alerts/stack/criticalPercent', label: 'Critical at', kind: 'number', unit: '%' },
+      {
+        path: '/alerts/stack/warningPercent',
+        label: t('settings:fields.warningAt'),
+        kind: 'number',
+        unit: t('settings:units.percent'),
+      },
+      {
+        path: '/alerts/stack/criticalPercent',
+        label: t('settings:fields.criticalAt'),
+        kind: 'number',
+        unit: t('settings:units.percent'),
+      },
     ],
   },
   {
-    title: 'Intervals',
+    title: t('settings:groups.intervals'),
     fields: [
       {
         path: '/intervals/fastMs',
-        label: 'While the dashboard is open',
+        label: t('settings:fields.fast'),
         kind: 'number',
         scale: 1000,
-        unit: 's',
+        unit: t('settings:units.seconds'),
         step: '0.1',
       },
       {
         path: '/intervals/trayMs',
-        label: 'In the background',
+        label: t('settings:fields.tray'),
         kind: 'number',
         scale: 1000,
-        unit: 's',
+        unit: t('settings:units.seconds'),
         step: '0.1',
       },
     ],
   },
   {
-    title: 'Notifications',
+    title: t('settings:groups.notifications'),
     fields: [
-      { path: '/notifications/enabled', label: 'Show desktop notifications', kind: 'checkbox' },
-      { path: '/alerts/quietHours/enabled', label: 'Quiet hours', kind: 'checkbox' },
-      { path: '/alerts/quietHours/start', label: 'Quiet from', kind: 'time' },
-      { path: '/alerts/quietHours/end', label: 'Quiet until', kind: 'time' },
+      { path: '/notifications/enabled', label: t('settings:fields.desktop'), kind: 'checkbox' },
+      { path: '/alerts/quietHours/enabled', label: t('settings:fields.quiet'), kind: 'checkbox' },
+      { path: '/alerts/quietHours/start', label: t('settings:fields.quietFrom'), kind: 'time' },
+      { path: '/alerts/quietHours/end', label: t('settings:fields.quietUntil'), kind: 'time' },
     ],
   },
 ];
+
+/** Each language by its own name, so that one can find one's own in a page in another. */
+const LANGUAGE_NAMES = { en: 'English', 'zh-CN': '简体中文' } as const;
+
+function languageSelect(id: string, value: unknown): HTMLSelectElement {
+  return h(
+    'select',
+    { id },
+    ...LANGUAGE_SETTINGS.map((language) =>
+      h(
+        'option',
+        { value: language, selected: language === (value ?? 'auto') },
+        language === 'auto' ? t('settings:language.auto') : LANGUAGE_NAMES[language],
+      ),
+    ),
+  );
+}
 
 function read(settings: Settings, path: string): unknown {
   if (path === '/alerts/quietHours/enabled') return settings.alerts.quietHours !== null;
@@ -134,31 +188,34 @@ function numberFrom(text: string, scale: number): number | string {
 }
 
 export function renderSettings(api: DifyMonitorApi, settings: Settings): HTMLElement {
-  const form = h('form', { class: 'settings', novalidate: true, 'aria-label': 'Settings' });
-  const inputs = new Map<string, HTMLInputElement>();
+  const form = h('form', { class: 'settings', novalidate: true, 'aria-label': t('settings:title') });
+  const inputs = new Map<string, HTMLInputElement | HTMLSelectElement>();
   const errors = new Map<string, HTMLElement>();
   const summary = h('p', { class: 'form-status', role: 'status', 'aria-live': 'polite' });
-  form.append(h('h2', {}, 'Settings'));
-  for (const group of GROUPS) {
+  form.append(h('h2', {}, t('settings:title')));
+  const fieldGroups = groups();
+  for (const group of fieldGroups) {
     const fieldset = h('fieldset', {}, h('legend', {}, group.title));
     for (const field of group.fields) {
       const id = `f${field.path.replace(/\//g, '-')}`;
       const value = read(settings, field.path);
       const input =
-        field.kind === 'checkbox'
-          ? h('input', { id, type: 'checkbox', checked: value === true })
-          : h('input', {
-              id,
-              type: field.kind === 'time' ? 'time' : 'text',
-              inputmode: field.kind === 'number' ? 'decimal' : undefined,
-              value:
-                typeof value === 'number'
-                  ? String(value / (field.scale ?? 1))
-                  : typeof value === 'string'
-                    ? value
-                    : '',
-              'aria-describedby': `${id}-error`,
-            });
+        field.kind === 'language'
+          ? languageSelect(id, value)
+          : field.kind === 'checkbox'
+            ? h('input', { id, type: 'checkbox', checked: value === true })
+            : h('input', {
+                id,
+                type: field.kind === 'time' ? 'time' : 'text',
+                inputmode: field.kind === 'number' ? 'decimal' : undefined,
+                value:
+                  typeof value === 'number'
+                    ? String(value / (field.scale ?? 1))
+                    : typeof value === 'string'
+                      ? value
+                      : '',
+                'aria-describedby': `${id}-error`,
+              });
       input.dataset['path'] = field.path;
       inputs.set(field.path, input);
       const error = h('span', { id: `${id}-error`, class: 'field-error', 'data-error-for': field.path });
@@ -176,20 +233,23 @@ export function renderSettings(api: DifyMonitorApi, settings: Settings): HTMLEle
     }
     form.append(fieldset);
   }
-  form.append(h('button', { type: 'submit' }, 'Save'), summary);
+  form.append(h('button', { type: 'submit' }, t('settings:save')), summary);
 
   const patchFromForm = (): SettingsPatch => {
     const patch: Record<string, unknown> = {};
-    for (const group of GROUPS) {
+    for (const group of fieldGroups) {
       for (const field of group.fields) {
         const input = inputs.get(field.path);
         if (input === undefined || field.path.startsWith('/alerts/quietHours/')) continue;
-        if (field.kind === 'checkbox') write(patch, field.path, input.checked);
+        if (field.kind === 'language') write(patch, field.path, input.value);
+        else if (input instanceof HTMLInputElement && field.kind === 'checkbox')
+          write(patch, field.path, input.checked);
         else if (field.path.startsWith('/alerts/roleBudgetBytes/') && input.value.trim() === '') continue;
         else write(patch, field.path, numberFrom(input.value, field.scale ?? 1));
       }
     }
-    const quiet = inputs.get('/alerts/quietHours/enabled')?.checked === true;
+    const quietBox = inputs.get('/alerts/quietHours/enabled');
+    const quiet = quietBox instanceof HTMLInputElement && quietBox.checked;
     write(
       patch,
       '/alerts/quietHours',
@@ -222,7 +282,9 @@ export function renderSettings(api: DifyMonitorApi, settings: Settings): HTMLEle
       inputs.get(path)?.setAttribute('aria-invalid', 'true');
     }
     summary.textContent =
-      list.length === 0 ? 'Saved.' : `Not saved: ${list.length} problem(s). ${general.join(' ')}`;
+      list.length === 0
+        ? t('settings:saved')
+        : t('settings:notSaved', { n: list.length, general: general.join(' ') });
     if (list.length > 0) form.querySelector<HTMLInputElement>('[aria-invalid="true"]')?.focus();
   };
 

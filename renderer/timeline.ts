@@ -10,12 +10,11 @@ import {
   type TimelineEntry,
   type TimelineSeverity,
 } from '../src/history/timeline-entry.ts';
-import { ALERT_RULES, type Alert } from '../src/alerts/types.ts';
+import type { Alert } from '../src/alerts/types.ts';
 import { t } from '../src/i18n/index.ts';
-import { isOneOf } from '../src/model.ts';
 import type { Annotations, Palette } from './charts.ts';
 import { h } from './dom.ts';
-import { dateTime } from './format.ts';
+import { dateTime, ruleName } from './format.ts';
 import { entryText } from './timeline-text.ts';
 
 /** How far back the view reads: the longest the journal keeps by default. */
@@ -62,11 +61,6 @@ export function matches(e: TimelineEntry, f: TimelineFilter): boolean {
     (f.rule === null || e.rule === f.rule) &&
     rank(e.severity) >= rank(f.minSeverity)
   );
-}
-
-/** A rule's name in the page's language; one from a newer monitor keeps its id. */
-function ruleName(rule: string): string {
-  return isOneOf(ALERT_RULES, rule) ? t(`page:rule.${rule}`) : rule;
 }
 
 /** The lists the view shows: by host and stack, each newest first; the monitor's own list last. */

@@ -3,7 +3,7 @@ export const settings = {
   title: 'Settings',
   save: 'Save',
   saved: 'Saved.',
-  notSaved: 'Not saved: {{count}} problem(s). {{general}}',
+  notSaved: 'Not saved: {{n}} problem(s). {{general}}',
   language: {
     title: 'Language',
     label: 'Language of the page',

@@ -5,7 +5,7 @@ export const settings: Translation<typeof en> = {
   title: '设置',
   save: '保存',
   saved: '已保存。',
-  notSaved: '未保存：{{count}} 个问题。{{general}}',
+  notSaved: '未保存：{{n}} 个问题。{{general}}',
   language: {
     title: '语言',
     label: '页面语言',
