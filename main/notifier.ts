@@ -16,6 +16,7 @@
  * and the reason is kept for the tray menu, so that a lost notification leaves a trace.
  */
 import type { NotificationConstructorOptions } from 'electron';
+import { t } from '../src/i18n/index.ts';
 import { APP_NAME } from '../src/notify/node-notifier.ts';
 import type { DesktopNotification, Notifier, NotifyResult } from '../src/notify/notifier.ts';
 
@@ -140,7 +141,7 @@ export function createAppNotifier(options: AppNotifierOptions): AppNotifier {
   }
 
   function viaNodeNotifier(n: DesktopNotification): Promise<NotifyResult> {
-    const after = electronFailure === null ? '' : `${electronFailure}; `;
+    const before = electronFailure === null ? '' : t('tray:problem.then', { problem: electronFailure });
     return new Promise<NotifyResult>((resolve) => {
       try {
         options.nodeNotifier.notify(nodeNotifierOptions(n, options), (error, response) => {
@@ -152,15 +153,15 @@ export function createAppNotifier(options: AppNotifierOptions): AppNotifier {
         resolve({ ok: false, error: (error as Error).message });
       }
     }).then((result) => {
-      if (!result.ok) report(`${after}${helper} failed: ${result.error}`);
-      else report(after === '' ? null : `${after}shown through ${helper} instead`);
+      if (!result.ok) report(t('tray:problem.helperFailed', { before, helper, error: result.error }));
+      else report(before === '' ? null : t('tray:problem.shownThrough', { before, helper }));
       return result;
     });
   }
 
   function electronFailed(n: DesktopNotification, error: string): void {
-    const why = error === '' ? 'the notification server refused it' : error;
-    electronFailure = `Electron's notification failed: ${why}`;
+    const why = error === '' ? t('tray:problem.refused') : error;
+    electronFailure = t('tray:problem.electronFailed', { why });
     void viaNodeNotifier(n);
   }
 

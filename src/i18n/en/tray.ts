@@ -25,6 +25,14 @@ export const tray = {
     warning: 'warning',
     critical: 'critical',
   },
+  /** Why notifications fail, the menu's "Notifications are failing" submenu (main/notifier.ts). */
+  problem: {
+    electronFailed: "Electron's notification failed: {{why}}",
+    refused: 'the notification server refused it',
+    helperFailed: '{{before}}{{helper}} failed: {{error}}',
+    shownThrough: '{{before}}shown through {{helper}} instead',
+    then: '{{problem}}; ',
+  },
   menu: {
     noEngine: 'No Docker engine yet',
     noAlerts: 'No alerts',

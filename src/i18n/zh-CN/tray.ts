@@ -27,6 +27,13 @@ export const tray: Translation<typeof en> = {
     warning: '警告',
     critical: '严重',
   },
+  problem: {
+    electronFailed: 'Electron 通知失败：{{why}}',
+    refused: '通知服务器拒绝了它',
+    helperFailed: '{{before}}{{helper}} 失败：{{error}}',
+    shownThrough: '{{before}}已改用 {{helper}} 显示',
+    then: '{{problem}}；',
+  },
   menu: {
     noEngine: '尚无 Docker 引擎',
     noAlerts: '没有告警',

@@ -2,13 +2,14 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { MenuItemConstructorOptions } from 'electron';
 import { trayMenuTemplate, type MenuActions } from '../../../main/menu-template.ts';
+import { createAppNotifier, type ElectronNotificationLike } from '../../../main/notifier.ts';
 import { summarize } from '../../../main/tray-state.ts';
 import type { Alert } from '../../../src/alerts/types.ts';
 import { verdictOf } from '../../../src/alerts/verdict.ts';
 import { setLanguage } from '../../../src/i18n/index.ts';
 import { DEFAULT_SETTINGS } from '../../../src/settings/schema.ts';
 import { englishLeft, hasChinese, UNIT_AND_PRODUCT_WORDS } from '../../helpers/chinese.ts';
-import { GIB, hostState, sample, T0 } from './fakes.ts';
+import { Emitter, GIB, hostState, sample, settle, T0 } from './fakes.ts';
 
 const noActions: MenuActions = {
   openDashboard() {},
@@ -162,5 +163,30 @@ describe('the tray in Simplified Chinese', () => {
       now: T0,
     });
     assert.equal(none.tooltip, 'Dify · 未找到 Docker 引擎');
+  });
+
+  it('why notifications fail, for the menu: Chinese around the helper’s name and the system’s own words', async () => {
+    const made: Emitter[] = [];
+    const sent: ((error: Error | string | null, response: string | undefined) => void)[] = [];
+    const notifier = createAppNotifier({
+      backend: 'electron',
+      platform: 'linux',
+      nodeNotifier: { notify: (_options, done) => sent.push(done) },
+      createNotification: () => {
+        const n = Object.assign(new Emitter(), { show: () => undefined });
+        made.push(n);
+        return n as unknown as ElectronNotificationLike;
+      },
+      electronSupported: () => true,
+      appId: 'ai.dify.monitor',
+      iconPath: null,
+      onClick: () => undefined,
+      onProblem: () => undefined,
+    });
+    await notifier.notify({ title: '标题', body: '正文', urgency: 'critical' });
+    made[0]?.emit('failed', {}, '');
+    sent[0]?.(null, '');
+    for (let i = 0; i < 5 && notifier.problem === null; i++) await settle();
+    assert.equal(notifier.problem, 'Electron 通知失败：通知服务器拒绝了它；已改用 notify-send 显示');
   });
 });
