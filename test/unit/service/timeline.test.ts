@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { MemoryJournal } from '../../../src/history/journal.ts';
+import { setLanguage } from '../../../src/i18n/index.ts';
 import type { Round } from '../../../src/model.ts';
 import type { DesktopNotification } from '../../../src/notify/notifier.ts';
 import {
@@ -132,4 +133,32 @@ test('a start after the app was closed says how long, and what changed meanwhile
     second.shown[0]?.body ?? '',
     /deployed: langgenius\/dify-api:1\.10\.1 → langgenius\/dify-api:1\.11\.0/,
   );
+});
+
+test('in Simplified Chinese the start, the sleep and the report it makes are Chinese', (t) => {
+  setLanguage('zh-CN');
+  t.after(() => setLanguage('en'));
+  const { timeline, clock, shown, journal } = setup();
+  timeline.onRound(round(clock.now()));
+  clock.advance(BEAT_MS);
+  clock.stopFor(120_000);
+  timeline.onEvent({
+    type: 'event',
+    ts: clock.now() - 60_000,
+    host: 'local',
+    action: 'oom',
+    id: 'w',
+    name: 'docker-worker-1',
+    key: 'local/docker/worker/1',
+  });
+  timeline.onAlerts([makeKillAlert(clock.now() + 1000)]);
+  clock.advance(REPORT_SETTLE_MS + BEAT_MS);
+  const texts = journal.between(0, clock.now() + 1, 100).map((e) => `${e.kind} ${e.text}`);
+  assert.ok(texts.includes('app-start Dify Monitor 已启动'), texts.join('\n'));
+  assert.ok(
+    texts.some((l) => l.startsWith('app-sleep Dify Monitor 有 2 分钟没有收到任何数据')),
+    texts.join('\n'),
+  );
+  assert.equal(shown[0]?.title, '您离开期间（2 分钟）');
+  assert.match(shown[0]?.body ?? '', /^docker-worker-1 于 \d\d:\d\d 被 OOM 终止/);
 });
