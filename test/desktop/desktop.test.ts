@@ -12,9 +12,11 @@ import { createConnection, createServer, type Server, type Socket } from 'node:n
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
-import type { Browser } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import type { Snapshot } from '../../src/api.ts';
 import { desktop, Menu } from './electron/index.ts';
 import { drawMenu } from './menu-picture.ts';
+import { linePixelsAt, plotOf, type ChartName, type PlotView } from '../helpers/chart-pixels.ts';
 import { ensureNotifySession, monitorNotifications, type NotifyMonitor } from '../helpers/dbus.ts';
 import { buildRenderer, launchChromium } from '../helpers/serve-process.ts';
 import { startExtraDockerd, type ExtraDockerd } from '../helpers/dockerd.ts';
@@ -53,6 +55,41 @@ function startSocketProxy(path: string, engine: string): Promise<{ server: Serve
 
 const iconOf = (path: string): string => path.split('/').at(-1) ?? '';
 
+/** What the page gets from main over the bridge: the monitor as the window shows it. */
+function snapshot(page: Page): Promise<Snapshot> {
+  // Awaited in the page: the bridge stand-in answers with a thenable, not a Promise (STAND-IN.md).
+  return page.evaluate(async () => {
+    if (window.difyMonitor === undefined) throw new Error('the preload exposed no difyMonitor');
+    return await window.difyMonitor.invoke('monitor:snapshot', null);
+  });
+}
+
+type Drawn = { readonly x: number; readonly y: number };
+
+/** The drawn points inside the chart's x range, once at least `count` of them pass `where`. */
+function drawnPoints(
+  page: Page,
+  chart: ChartName,
+  count: number,
+  where: (p: Drawn) => boolean = () => true,
+): Promise<{ plot: PlotView; points: Drawn[] }> {
+  return until(
+    `${count} points on the ${chart} chart`,
+    async () => {
+      const plot = await plotOf(page, chart);
+      if (plot === null) return undefined;
+      const points = plot.points.filter(
+        (p): p is Drawn => p.y !== null && p.x >= plot.xMin && p.x <= plot.xMax,
+      );
+      return points.filter(where).length >= count ? { plot, points } : undefined;
+    },
+    30_000,
+  );
+}
+
+/** The middle of the segment from `a` to `b`: where a line between them has pixels. */
+const between = (a: Drawn, b: Drawn): number => (a.x + b.x) / 2;
+
 /** What is open now and was not before: active resources (sockets, timers, processes) by kind. */
 function beyond(before: readonly string[], now: readonly string[]): string[] {
   const left = [...now];
@@ -71,6 +108,7 @@ describe('the tray app, booted for real against the engine and D-Bus', { timeout
   // An engine of its own: the shared one runs other tests' stacks, whose alerts would be ours.
   let engine: ExtraDockerd;
   let baseline: string[] = [];
+  let worker = '';
 
   before(async () => {
     await ensureNotifySession();
@@ -145,7 +183,7 @@ describe('the tray app, booted for real against the engine and D-Bus', { timeout
       workloads: { worker: { kind: 'leak', mibPerSecond: 1 } },
       memLimits: { worker: '64m' },
     });
-    const worker = stack.service('worker').name;
+    worker = stack.service('worker').name;
     await until(
       'the tray warning',
       () => (app.tray().images.some((p) => iconOf(p) === 'warning.png') ? true : undefined),
@@ -192,6 +230,31 @@ describe('the tray app, booted for real against the engine and D-Bus', { timeout
       (problem.submenu as { label: string }[]).map((i) => i.label).join(' '),
       /Electron's notification failed: Notifications are not allowed for this application; shown through notify-send instead/,
     );
+    assert.deepEqual(app.errors(), []);
+  });
+
+  it('clicking the notification opens the popover on that container, and the chart is drawn (canvas pixels)', async () => {
+    const window = app.window();
+    const page = await app.page();
+    const key = await until(
+      'the worker in the snapshot',
+      async () => (await snapshot(page)).samples.find((s) => s.name === worker)?.key,
+    );
+    window.hide();
+    const shown = desktop.notifications.find((n) => n.title.includes(worker));
+    assert.ok(shown !== undefined, 'the warning was shown through Electron’s Notification');
+    shown.click();
+    await until('the window shown', () => (window.isVisible() ? true : undefined));
+    await page.waitForSelector(`[data-detail-key="${key}"]`, { timeout: 15_000 });
+    assert.equal(new URL(page.url()).hash, `#/c/${encodeURIComponent(key)}`);
+    assert.equal(new URL(window.webContents.getURL()).protocol, 'app:');
+    for (const chart of ['memory', 'cpu'] as const) {
+      const { plot, points } = await drawnPoints(page, chart, 5);
+      const middle = Math.floor(points.length / 2);
+      const [a, b] = [points[middle - 1], points[middle]];
+      assert.ok(a !== undefined && b !== undefined);
+      assert.ok((await linePixelsAt(page, chart, plot, between(a, b))) > 0, `${chart}: no line drawn`);
+    }
     assert.deepEqual(app.errors(), []);
   });
 

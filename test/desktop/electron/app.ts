@@ -79,6 +79,25 @@ class StandInApp extends EventEmitter {
     return world.scene.version;
   }
 
+  /**
+   * Chromium's l10n_util on Linux: `--lang`, else the first of LANGUAGE (a list), LC_ALL,
+   * LC_MESSAGES and LANG that names a language ("zh_CN.UTF-8" is zh-CN; C and POSIX name none),
+   * else en-US.
+   */
+  getLocale(): string {
+    const lang = world.scene.switches?.['lang'];
+    if (lang !== undefined && lang !== '') return lang;
+    const { LANGUAGE = '', LC_ALL, LC_MESSAGES, LANG } = process.env;
+    for (const value of [...LANGUAGE.split(':'), LC_ALL, LC_MESSAGES, LANG]) {
+      const named = /^([a-z]{2,3})(?:_([A-Z]{2}))?(?:[.@]|$)/.exec(value ?? '');
+      if (named === null) continue;
+      const [, language = '', region] = named;
+      if (region !== undefined) return `${language}-${region}`;
+      return language === 'en' ? 'en-US' : language;
+    }
+    return 'en-US';
+  }
+
   getAppPath(): string {
     return world.scene.appPath;
   }

@@ -3,6 +3,13 @@
  * bus; the stand-in sends the same call with notify-send (libnotify too), named after the app, so
  * a test sees it on D-Bus. A test can make every notification fail: then `failed` is emitted, as
  * libnotify_notification.cc does when the server refuses (with an empty message there).
+ *
+ * A click: Electron gives each notification a "default" action ("View") when the server has the
+ * `actions` capability, and emits `click` when the server reports that action invoked
+ * (libnotify_notification.cc, OnNotificationView; docs/api/notification.md, "Event: 'click'",
+ * "Emitted when the notification is clicked by the user"). notify-send would have to wait for the
+ * action, so the call carries none: the test clicks a shown notification, and `click` is emitted
+ * as Electron emits it, until the notification was closed.
  */
 import { execFile } from 'node:child_process';
 import { EventEmitter } from 'node:events';
@@ -16,6 +23,7 @@ export class Notification extends EventEmitter {
   }
 
   readonly options: NotificationConstructorOptions;
+  #closed = false;
 
   constructor(options: NotificationConstructorOptions = {}) {
     super();
@@ -41,12 +49,19 @@ export class Notification extends EventEmitter {
         this.emit('failed', electronEvent(), '');
         return;
       }
-      world.notifications.push({ title, body, urgency });
+      this.#closed = false;
+      world.notifications.push({ title, body, urgency, click: () => this.#click() });
       this.emit('show', electronEvent());
     });
   }
 
   close(): void {
+    this.#closed = true;
     this.emit('close', electronEvent());
+  }
+
+  #click(): void {
+    if (this.#closed) throw new Error(`the notification "${this.options.title ?? ''}" is closed`);
+    world.userAction(() => this.emit('click', electronEvent()));
   }
 }

@@ -18,6 +18,8 @@ export interface ShownNotification {
   readonly title: string;
   readonly body: string;
   readonly urgency: string;
+  /** The user's click on it while it is up: `click`, as Electron emits it. */
+  click(): void;
 }
 
 /** Settings of the machine the app runs on, set before it starts. */
