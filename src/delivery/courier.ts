@@ -7,6 +7,7 @@
  */
 import { backoffDelay } from '../util/backoff.ts';
 import type { Clock } from '../util/clock.ts';
+import { t } from '../i18n/index.ts';
 import type { OutgoingMessage } from './message.ts';
 import type { Outbox } from './outbox.ts';
 import type { Attempt } from './outcome.ts';
@@ -81,7 +82,7 @@ export class Courier {
     this.#failures.delete(channel);
     const { dropped } = this.#o.outbox.status(channel);
     this.#o.outbox.setStatus(channel, { deliveredAt: now, ...(dropped === undefined ? {} : { dropped }) });
-    if (failures > 0) this.#o.warn(`Channel "${channel}": delivered again after ${failures} failed tries.`);
+    if (failures > 0) this.#o.warn(t('delivery:warn.deliveredAgain', { channel, n: failures }));
   }
 
   #refused(channel: string, message: OutgoingMessage, why: string, now: number): void {
@@ -91,8 +92,12 @@ export class Courier {
       error: { at: now, why, retrying: false },
     });
     this.#o.warn(
-      `Channel "${channel}" refused the ${message.status} message of incident ${message.incident} (${why}); ` +
-        `it is not tried again. Check the channel with: dify-monitor channels test ${channel}`,
+      t('delivery:warn.refused', {
+        channel,
+        status: t(`delivery:status.${message.status}`),
+        incident: message.incident,
+        why,
+      }),
     );
   }
 
@@ -105,8 +110,12 @@ export class Courier {
     if (failures === 1) {
       this.#o.outbox.save();
       this.#o.warn(
-        `Channel "${channel}": cannot deliver (${why}); trying again in ${Math.ceil(delay / 1000)} s, and on ` +
-          `with backoff. ${this.#o.outbox.waiting(channel)} message(s) wait in the outbox.`,
+        t('delivery:warn.later', {
+          channel,
+          why,
+          seconds: Math.ceil(delay / 1000),
+          n: this.#o.outbox.waiting(channel),
+        }),
       );
     }
     this.#timers.set(

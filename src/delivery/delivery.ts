@@ -15,6 +15,7 @@ import {
   type ChannelsSetting,
   type Settings,
 } from '../settings/schema.ts';
+import { t } from '../i18n/index.ts';
 import type { Clock } from '../util/clock.ts';
 import { deliverTo, secretsFor } from './channels/index.ts';
 import type { DeliveryContext } from './channels/module.ts';
@@ -168,9 +169,7 @@ class Delivery implements AlertDelivery {
     const lock = takeLock(join(this.#o.dir, 'outbox.lock'));
     if (!lock.ok) {
       this.#refused = true;
-      this.#o.warn(
-        `Another Dify Monitor (pid ${lock.holder}) sends this data folder's alerts to its channels; this one leaves them to it.`,
-      );
+      this.#o.warn(t('delivery:warn.otherProcess', { pid: lock.holder }));
       return null;
     }
     const now = this.#o.clock.now();
@@ -239,9 +238,7 @@ class Delivery implements AlertDelivery {
       if (known.has(name)) continue;
       const dropped = outbox.dropChannel(name);
       this.#savedIncidents = '';
-      this.#o.warn(
-        `Dropped ${dropped} waiting message(s) for channel "${name}", which is no longer configured.`,
-      );
+      this.#o.warn(t('delivery:warn.dropped', { n: dropped, name }));
     }
   }
 

@@ -6,15 +6,14 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import nodeNotifier from 'node-notifier';
+import { t } from '../i18n/index.ts';
 import { findExecutable } from './find-executable.ts';
 import type { DesktopNotification, Notifier, NotifyResult, Urgency } from './notifier.ts';
 
 export const APP_NAME = 'Dify Monitor';
 
-export const NOTIFY_SEND_MISSING =
-  'Desktop notifications are off: notify-send was not found on PATH. Install it ' +
-  '(Debian/Ubuntu: sudo apt install libnotify-bin, Fedora: sudo dnf install libnotify, ' +
-  'Arch: sudo pacman -S libnotify) and restart. Alerts are still logged.';
+/** In the language of the moment it is said. */
+export const notifySendMissing = (): string => t('notify:problem.notifySendMissing');
 
 export interface DesktopNotifierOptions {
   /** Told once, when this machine cannot show notifications. */
@@ -51,7 +50,7 @@ function notifySend(): Backend {
   return {
     timeoutMs: DEFAULT_TIMEOUT_MS,
     unavailable: async (path) =>
-      (await findExecutable('notify-send', path)) === null ? NOTIFY_SEND_MISSING : null,
+      (await findExecutable('notify-send', path)) === null ? notifySendMissing() : null,
     send(n, icon, done) {
       const options = {
         title: n.title,
@@ -119,7 +118,7 @@ function backendFor(platform: NodeJS.Platform): Backend | string {
     case 'win32':
       return windowsToaster();
     default:
-      return `Desktop notifications are not supported on ${platform}. Alerts are still logged.`;
+      return t('notify:problem.unsupported', { platform });
   }
 }
 

@@ -1,6 +1,8 @@
 import type { AlertLog } from '../alerts/log.ts';
 import { saveAlertLog } from '../alerts/log-file.ts';
 import type { Alert } from '../alerts/types.ts';
+import { alertText } from '../alerts/alert-text.ts';
+import { t } from '../i18n/index.ts';
 import { alertNotifier } from './alert-notifier.ts';
 import type { Notifier } from './notifier.ts';
 
@@ -23,7 +25,7 @@ export function createAlertRecorder(options: AlertRecorderOptions): AlertRecorde
     options.notifier === undefined
       ? null
       : alertNotifier(options.notifier, (alert, error) =>
-          options.warn(`Cannot show the notification for "${alert.message}": ${error}`),
+          options.warn(t('notify:problem.cannotShow', { message: alertText(alert), error })),
         );
   return {
     record(alerts, { notify }) {
@@ -32,7 +34,9 @@ export function createAlertRecorder(options: AlertRecorderOptions): AlertRecorde
         try {
           saveAlertLog(options.logPath, options.log);
         } catch (error) {
-          options.warn(`Cannot save the alert log ${options.logPath}: ${(error as Error).message}`);
+          options.warn(
+            t('notify:problem.cannotSave', { path: options.logPath, error: (error as Error).message }),
+          );
         }
       }
       if (notify) for (const alert of alerts) desktop?.notify(alert);

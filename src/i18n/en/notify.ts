@@ -42,6 +42,14 @@ export const notify = {
     separator: '; ',
   },
   span: { minutes: '{{m}} min', hours: '{{h}} h', hoursMinutes: '{{h}} h {{m}} min' },
+  /** What watch, serve and the desktop say when a notification cannot be shown or kept. */
+  problem: {
+    notifySendMissing:
+      'Desktop notifications are off: notify-send was not found on PATH. Install it (Debian/Ubuntu: sudo apt install libnotify-bin, Fedora: sudo dnf install libnotify, Arch: sudo pacman -S libnotify) and restart. Alerts are still logged.',
+    unsupported: 'Desktop notifications are not supported on {{platform}}. Alerts are still logged.',
+    cannotShow: 'Cannot show the notification for "{{message}}": {{error}}',
+    cannotSave: 'Cannot save the alert log {{path}}: {{error}}',
+  },
   timeline: {
     started: 'Dify Monitor started',
     startedAfter: 'Dify Monitor started; it was not running for {{span}}',

@@ -40,6 +40,13 @@ export const notify: Translation<typeof en> = {
     separator: '；',
   },
   span: { minutes: '{{m}} 分钟', hours: '{{h}} 小时', hoursMinutes: '{{h}} 小时 {{m}} 分钟' },
+  problem: {
+    notifySendMissing:
+      '桌面通知已关闭：在 PATH 中找不到 notify-send。请先安装（Debian/Ubuntu：sudo apt install libnotify-bin，Fedora：sudo dnf install libnotify，Arch：sudo pacman -S libnotify），然后重新启动。告警仍会记录。',
+    unsupported: '{{platform}} 不支持桌面通知。告警仍会记录。',
+    cannotShow: '无法显示“{{message}}”的通知：{{error}}',
+    cannotSave: '无法保存告警日志 {{path}}：{{error}}',
+  },
   timeline: {
     started: 'Dify Monitor 已启动',
     startedAfter: 'Dify Monitor 已启动；此前 {{span}}未在运行',

@@ -11,7 +11,7 @@ import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
 import type { Alert } from '../../../src/alerts/types.ts';
 import { notificationFor } from '../../../src/notify/format.ts';
-import { APP_NAME, createDesktopNotifier, NOTIFY_SEND_MISSING } from '../../../src/notify/node-notifier.ts';
+import { APP_NAME, createDesktopNotifier, notifySendMissing } from '../../../src/notify/node-notifier.ts';
 import { ensureNotifySession, monitorNotifications, until, type NotifyMonitor } from '../../helpers/dbus.ts';
 
 const run = promisify(execFile);
@@ -163,11 +163,11 @@ describe('without notify-send', () => {
     try {
       const { stdout } = await runNotifierChild({ PATH: empty });
       const report = JSON.parse(stdout) as ChildReport;
-      assert.deepEqual(report.messages, [NOTIFY_SEND_MISSING]);
+      assert.deepEqual(report.messages, [notifySendMissing()]);
       assert.equal(report.available, false);
       assert.equal(report.results.length, 3);
       for (const result of report.results)
-        assert.deepEqual(result, { ok: false, error: NOTIFY_SEND_MISSING });
+        assert.deepEqual(result, { ok: false, error: notifySendMissing() });
     } finally {
       rmSync(empty, { recursive: true, force: true });
     }
@@ -183,9 +183,9 @@ describe('without notify-send', () => {
       assert.equal(await notifier.check(), false);
       assert.deepEqual(await notifier.notify({ title: 't', body: 'b', urgency: 'low' }), {
         ok: false,
-        error: NOTIFY_SEND_MISSING,
+        error: notifySendMissing(),
       });
-      assert.deepEqual(messages, [NOTIFY_SEND_MISSING]);
+      assert.deepEqual(messages, [notifySendMissing()]);
       assert.equal(notifier.available, false);
     } finally {
       rmSync(empty, { recursive: true, force: true });

@@ -10,6 +10,8 @@ import { outboxPathIn, readOutbox } from '../../../src/delivery/outbox.ts';
 import { saveChannelSecrets, secretsPathIn } from '../../../src/delivery/secrets.ts';
 import { DEFAULT_CHANNELS, DEFAULT_SETTINGS, type Settings } from '../../../src/settings/schema.ts';
 import { memorySettingsStore } from '../../../src/settings/store.ts';
+import { setLanguage } from '../../../src/i18n/index.ts';
+import { englishLeft, UNIT_AND_PRODUCT_WORDS } from '../../helpers/chinese.ts';
 import { startWebhookReceiver, type WebhookReceiver } from '../../helpers/webhook-receiver.ts';
 import { alertOf, channelOf, feedOf, manualClock, T0, until } from './fixtures.ts';
 
@@ -131,6 +133,28 @@ describe('delivery through the outbox', () => {
       'the status is on disk',
       () => onDisk(dir).channels[flagChannel(hook.url).name]?.deliveredAt !== undefined,
     );
+  });
+
+  it('in Simplified Chinese the user is told of the retry and the delivery in Chinese, and the message is Chinese', async (t) => {
+    setLanguage('zh-CN');
+    t.after(() => setLanguage('en'));
+    const dir = folder();
+    const hook = await receiver();
+    hook.next.push({ status: 503 });
+    const { feed, clock, warnings } = start(dir, hook);
+    fire(feed, 'dify', []);
+    await until('the first try', () => hook.requests.length === 1 && clock.pending().includes(2000));
+    clock.advance(2000);
+    await until('delivered', () => hook.accepted.length === 1);
+    const channel = flagChannel(hook.url).name;
+    assert.match(
+      warnings[0] ?? '',
+      /^渠道“.+”：无法送达（HTTP 503.*）；2 秒后重试，之后逐步延长间隔。发件箱中有 1 条消息等待发送。$/,
+    );
+    assert.equal(warnings[1], `渠道“${channel}”：失败 1 次后已重新送达。`);
+    const told = warnings.map((w) => w.replace(/（HTTP 503[^）]*）/, ''));
+    assert.deepEqual(englishLeft(told.join('\n'), [channel], UNIT_AND_PRODUCT_WORDS), [], told.join('\n'));
+    assert.match(String(hook.accepted[0]?.['title']), /^🟠 dify：内存持续上涨 dify-worker-1（worker）$/);
   });
 
   it('429 waits for its Retry-After', async () => {
