@@ -107,6 +107,11 @@ const words = (text: string): string[] =>
     .map((w) => w.trim())
     .filter((w) => w !== '');
 
+/** serve's words for where the secrets are, in the page's language when they came in English. */
+function keptWhere(where: string): string {
+  return where === KNOWN.ownerOnlyFile ? t('settings:channels.ownerOnlyFile') : where;
+}
+
 function severityWord(severity: string): string {
   return isOneOf(CHANNEL_SEVERITIES, severity) ? t(`page:timeline.severity.${severity}`) : severity;
 }
@@ -323,7 +328,9 @@ export class ChannelsPanel {
 
   #render(): void {
     this.#kept.textContent =
-      this.#list.secretsKept === '' ? '' : t('settings:channels.kept', { where: this.#list.secretsKept });
+      this.#list.secretsKept === ''
+        ? ''
+        : t('settings:channels.kept', { where: keptWhere(this.#list.secretsKept) });
     const rows = this.#list.channels.map((c) => this.#row(c));
     this.#body.replaceChildren();
     append(this.#body, [

@@ -10,6 +10,7 @@ import {
   type ConnectOptions,
   type SourceChoice,
 } from '../collect/connect.ts';
+import { t } from '../i18n/index.ts';
 import type { Notifier } from '../notify/notifier.ts';
 import type { HostSetting } from '../settings/schema.ts';
 import type { SettingsStore } from '../settings/store.ts';
@@ -68,7 +69,6 @@ export type Composed =
   | { readonly ok: false; readonly error: string };
 
 const REQUEST_TIMEOUT_MS = 5000;
-const OWNER_ONLY_FILE = 'in channel-secrets.json beside the settings, readable by this user only';
 
 export async function composeMonitor(options: ComposeOptions): Promise<Composed> {
   const intervals = options.settings.get().intervals;
@@ -121,7 +121,7 @@ export async function composeMonitor(options: ComposeOptions): Promise<Composed>
           channels: {
             dir: delivery.dir,
             secrets,
-            secretsKept: delivery.secretsKept ?? OWNER_ONLY_FILE,
+            secretsKept: delivery.secretsKept ?? t('settings:channels.ownerOnlyFile'),
           },
         }),
   });

@@ -82,6 +82,8 @@ export const settings = {
     title: 'Channels',
     intro: 'Alerts also go to chat, phones and mail: one message per incident, resolved included.',
     kept: 'Secrets (webhook URLs, signing secrets, tokens, passwords) are kept {{where}}; this page never gets them back.',
+    /** Where serve keeps them (src/service/compose.ts); the page reads it back from the English. */
+    ownerOnlyFile: 'in channel-secrets.json beside the settings, readable by this user only',
     none: 'No channels yet: alerts go to the log and the desktop only.',
     heads: {
       name: 'Name',

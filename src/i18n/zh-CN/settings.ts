@@ -82,7 +82,8 @@ export const settings: Translation<typeof en> = {
   channels: {
     title: '通知渠道',
     intro: '告警还可以发到聊天工具、手机和邮箱：每个事件一条消息，恢复时也会通知。',
-    kept: '密钥（webhook 地址、签名密钥、令牌、密码）保存在{{where}}；本页面永远不会再取回它们。',
+    kept: '密钥（Webhook 地址、签名密钥、令牌、密码）保存{{where}}；本页面永远不会再取回它们。',
+    ownerOnlyFile: '在设置旁的 channel-secrets.json 中，仅当前用户可读',
     none: '还没有通知渠道：告警只写入日志并显示在桌面。',
     heads: {
       name: '名称',
