@@ -101,6 +101,12 @@ export interface KillState {
    * run, even through a `docker stop` with exit code 0, so it no longer tells how the run ended.
    */
   processKilledInRun: boolean;
+  /**
+   * This run's end was told as a kill. A sample of the ended container says that end again,
+   * however long after the die it comes: after a laptop's sleep, the first round is a minute or
+   * hours on, and it is still the same end, not another kill.
+   */
+  endTold: boolean;
   /** The cgroup's counters last seen in this run; null where they cannot be read. */
   kernel: KernelCounters | null;
   /** When the counters last told a kill: an oom the engine saw before that is the same kill. */
@@ -117,6 +123,7 @@ export function newKillState(): KillState {
     raisedKind: null,
     signalledAt: -Infinity,
     processKilledInRun: false,
+    endTold: false,
     kernel: null,
     countedAt: -Infinity,
     count: 0,
@@ -131,6 +138,7 @@ export function onSignal(k: KillState, now: number): void {
 /** The container (re)started: a new run, whose inspect flag and counters start clean. */
 export function onStart(k: KillState): void {
   k.processKilledInRun = false;
+  k.endTold = false;
   k.kernel = null;
 }
 
@@ -201,6 +209,7 @@ export function onEnd(
       : { kind: 'container', evidence: 'oom', figures: held.figures };
     return raise(k, kill, now);
   }
+  if (k.endTold) return null;
   const flag = k.processKilledInRun ? {} : { oomKilled: end.oomKilled };
   if (end.exitCode === SIGKILL_EXIT && flag.oomKilled !== true && (flag.oomKilled === false || signalled)) {
     k.ended = { at: now, engineTs, figures: figures(), signalled };
@@ -268,6 +277,7 @@ export function expire(k: KillState, now: number): Kill | null {
 
 function raise(k: KillState, kill: Kill, now: number): Kill | null {
   if (kill.kind === 'process') k.processKilledInRun = true;
+  else k.endTold = true;
   // A worker the OOM killer takes again and again is one alert per window; the container's own
   // death after it is news.
   if (kill.kind === 'process' && now - k.raisedAt < SAME_KILL_MS) return null;

@@ -240,3 +240,30 @@ describe('exit 137 without OOMKilled where the host’s kill count can be read',
     );
   });
 });
+
+describe('a kill told just before the laptop slept', () => {
+  const ended: Partial<Sample> = { state: 'exited', oomKilled: true, exitCode: 137, pids: 0 };
+
+  it('the first round after the wake, minutes on, shows the ended container: that kill, not another', () => {
+    const h = new Host();
+    h.at(0).round(2000, counts(0), { live: [MAIN] });
+    h.at(1).event('oom');
+    assert.equal(only(h.event('die', { exitCode: 137, oomKilled: true })).rule, 'oom-killed');
+    // Asleep from 1.2 s on: no round saw the container ended before the wake.
+    assert.deepEqual(rules(h.at(75).round(0, undefined, null, ended)), []);
+    assert.deepEqual(rules(h.at(76).round(0, undefined, null, ended)), []);
+    assert.deepEqual([...h.engine.oomKills()], [[KEY, 1]]);
+  });
+
+  it('a new run that the OOM killer ends again is told again', () => {
+    const h = new Host();
+    h.at(0).round(2000, counts(0), { live: [MAIN] });
+    h.at(1).event('oom');
+    only(h.event('die', { exitCode: 137, oomKilled: true }));
+    h.at(75).event('start');
+    h.at(76).round(2000, counts(0), { live: [MAIN] });
+    h.at(77).event('oom');
+    assert.equal(only(h.event('die', { exitCode: 137, oomKilled: true })).rule, 'oom-killed');
+    assert.deepEqual([...h.engine.oomKills()], [[KEY, 2]]);
+  });
+});
