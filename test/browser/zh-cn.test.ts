@@ -183,6 +183,21 @@ describe(
       }
     });
 
+    it('answers an engine address as it is typed in Chinese, the plain TCP warning too', async () => {
+      const page = await open(zh, '#/settings', 'form.host-form');
+      for (const [typed, shown] of [
+        ['ftp://example', '#host-url-error'],
+        ['tcp://10.0.0.5', '#host-url-error'],
+        ['tcp://10.0.0.5:2375', '.host-warning'],
+      ] as const) {
+        await page.fill('#host-url', typed);
+        const text = (await page.textContent(shown)) ?? '';
+        assert.ok(hasChinese(text), `${typed}: ${text}`);
+        assert.deepEqual(englishLeft(text, ['example'], ALLOWED), [], `${typed}: ${text}`);
+      }
+      await page.close();
+    });
+
     it('stays in English for an English browser', async () => {
       for (const view of views()) {
         const page = await open(en, view.hash, view.ready);

@@ -1,0 +1,20 @@
+/** Why an engine address is refused (src/hosts/remote-url.ts): the Settings page shows it as one types. */
+export const hosts = {
+  cliHint: 'add it with `dify-monitor hosts add`',
+  noHost: 'the host name is missing',
+  badHost: '"{{host}}" is not a host name or IP address',
+  badPort: '"{{port}}" is not a port from 1 to 65535',
+  notText: 'the address must be text',
+  empty: 'give an address: tcp://host:port or ssh://user@host[:port]',
+  tooLong: 'the address is longer than {{max}} characters',
+  spaces: 'an address has no spaces or control characters',
+  filePath: 'a file path is not an engine address here; for a unix socket, {{hint}}',
+  socket: '{{scheme}}:// sockets are local files; {{hint}}',
+  scheme: 'use tcp://host:port or ssh://user@host[:port] (TLS and sockets: dify-monitor hosts add)',
+  characters: 'the address has characters no host name, user or port uses',
+  path: 'an engine address has no path',
+  tcpUser: 'tcp:// addresses take no user name',
+  tcpPort: 'give the port: tcp://host:port (2375 for plain TCP)',
+  sshUser: 'give the user: ssh://user@host[:port]',
+  badUser: '"{{user}}" is not a user name',
+} as const;
