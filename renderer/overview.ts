@@ -203,7 +203,11 @@ function row(state: State, s: Sample, stale: boolean): HTMLTableRowElement {
       h('a', { href: `#/c/${encodeURIComponent(s.key)}` }, s.name),
       h('div', { class: 'sub' }, s.stack ?? t('page:overview.notInStack')),
     ),
-    h('td', {}, sparkline(state.spark.get(s.key) ?? [], t('page:overview.trendOf', { name: s.name }))),
+    h(
+      'td',
+      { 'data-col': 'trend' },
+      sparkline(state.spark.get(s.key) ?? [], t('page:overview.trendOf', { name: s.name })),
+    ),
     h(
       'td',
       { class: 'num' },
@@ -214,7 +218,7 @@ function row(state: State, s: Sample, stale: boolean): HTMLTableRowElement {
     h('td', { class: 'num' }, percent(s.cpuPercent)),
     h(
       'td',
-      {},
+      { 'data-col': 'state' },
       t(`page:state.${s.state}`),
       s.health !== 'none' ? h('div', { class: 'sub' }, t(`page:health.${s.health}`)) : null,
       stale ? h('div', { class: 'sub' }, t('page:overview.lastSeen', { time: clockTime(seenAt) })) : null,
@@ -310,7 +314,7 @@ export function renderOverview(state: State, options: ListOptions, onChange: () 
   for (const { head: name, key } of HEADERS) {
     const label = t(`page:overview.head.${name}`);
     if (key === null) {
-      head.append(h('th', { scope: 'col' }, label));
+      head.append(h('th', { scope: 'col', 'data-col': name }, label));
       continue;
     }
     const active = options.sort === key;
@@ -328,7 +332,11 @@ export function renderOverview(state: State, options: ListOptions, onChange: () 
     head.append(
       h(
         'th',
-        { scope: 'col', 'aria-sort': active ? (options.descending ? 'descending' : 'ascending') : 'none' },
+        {
+          scope: 'col',
+          'data-col': name,
+          'aria-sort': active ? (options.descending ? 'descending' : 'ascending') : 'none',
+        },
         button,
       ),
     );
