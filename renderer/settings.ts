@@ -7,7 +7,9 @@ import { ROLES, type Role } from '../src/model.ts';
 import type { FieldError, Settings, SettingsPatch } from '../src/settings/schema.ts';
 import { ChannelsPanel } from './channels.ts';
 import { LANGUAGE_SETTINGS, t } from '../src/i18n/index.ts';
+import { EN } from '../src/i18n/resources.ts';
 import { h } from './dom.ts';
+import { readBack, reader, type Rewrite } from './read-back.ts';
 
 interface Field {
   readonly path: string;
@@ -156,6 +158,29 @@ function languageSelect(id: string, value: unknown): HTMLSelectElement {
   );
 }
 
+const ERRORS = EN.settings.errors;
+const TYPES = Object.keys(ERRORS.types) as (keyof typeof ERRORS.types)[];
+/** Each type spelled out: `must be {{type}}` alone would also fit the bounds' `must be <= 100`. */
+const ERROR_REWRITES: readonly Rewrite[] = [
+  [reader(ERRORS.belowWarning), () => t('settings:errors.belowWarning')],
+  [reader(ERRORS.shorterThanWindow), () => t('settings:errors.shorterThanWindow')],
+  [reader(ERRORS.max), (f) => t('settings:errors.max', { n: f('n') })],
+  [reader(ERRORS.min), (f) => t('settings:errors.min', { n: f('n') })],
+  [reader(ERRORS.below), (f) => t('settings:errors.below', { n: f('n') })],
+  [reader(ERRORS.above), (f) => t('settings:errors.above', { n: f('n') })],
+  [reader(ERRORS.pattern), (f) => t('settings:errors.pattern', { pattern: f('pattern') })],
+  [reader(ERRORS.oneOf), () => t('settings:errors.oneOf')],
+  ...TYPES.map((type): Rewrite => [
+    reader(ERRORS.type.replace('{{type}}', type)),
+    () => t('settings:errors.type', { type: t(`settings:errors.types.${type}`) }),
+  ]),
+];
+
+/** The server's reason for a field, in the page's language when it came in English. */
+function errorText(message: string): string {
+  return readBack(message, ERROR_REWRITES);
+}
+
 function read(settings: Settings, path: string): unknown {
   if (path === '/alerts/quietHours/enabled') return settings.alerts.quietHours !== null;
   if (path.startsWith('/alerts/quietHours/')) {
@@ -275,10 +300,11 @@ export function renderSettings(api: DifyMonitorApi, settings: Settings): HTMLEle
         : [...errors.keys()].find((p) => p.startsWith(`${error.path}/`));
       const el = path === undefined ? undefined : errors.get(path);
       if (path === undefined || el === undefined) {
-        general.push(`${error.path} ${error.message}`);
+        general.push(`${error.path} ${errorText(error.message)}`);
         continue;
       }
-      el.textContent = el.textContent === '' ? error.message : `${el.textContent}; ${error.message}`;
+      const message = errorText(error.message);
+      el.textContent = el.textContent === '' ? message : `${el.textContent}; ${message}`;
       inputs.get(path)?.setAttribute('aria-invalid', 'true');
     }
     summary.textContent =

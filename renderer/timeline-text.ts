@@ -1,48 +1,26 @@
 /**
  * A timeline line in the page's language. The journal keeps each line as the monitor wrote it,
- * in the monitor's language. A line in English is read back into its figures by the English
- * template it was made from, and written again in the page's; an alert's line becomes that
- * alert's sentence (alertText). A line of any other shape is shown as it was kept.
+ * in the monitor's language; a line in English is read back (read-back.ts), and an alert's line
+ * becomes that alert's sentence (alertText).
  */
 import { alertText } from '../src/alerts/alert-text.ts';
 import type { Alert } from '../src/alerts/types.ts';
 import type { TimelineEntry } from '../src/history/timeline-entry.ts';
 import { currentLanguage, t } from '../src/i18n/index.ts';
 import { EN } from '../src/i18n/resources.ts';
+import { readBack, reader, type Rewrite } from './read-back.ts';
 
-type Figures = (name: string) => string;
-
-/** `{{name}} restarted` → reads `api-1 restarted` as { name: 'api-1' }. */
-function reader(template: string): (text: string) => Figures | null {
-  const names: string[] = [];
-  const parts = template.split(/\{\{(\w+)\}\}/).map((part, i) => {
-    if (i % 2 === 0) return part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-    names.push(part);
-    return '(.+?)';
-  });
-  const pattern = new RegExp(`^${parts.join('')}$`, 's');
-  return (text) => {
-    const match = pattern.exec(text);
-    if (match === null) return null;
-    return (name) => match[names.indexOf(name) + 1] ?? '';
-  };
-}
-
-const SPANS: readonly [(text: string) => Figures | null, (f: Figures) => string][] = [
+const SPANS: readonly Rewrite[] = [
   [reader(EN.notify.span.hoursMinutes), (f) => t('notify:span.hoursMinutes', { h: f('h'), m: f('m') })],
   [reader(EN.notify.span.hours), (f) => t('notify:span.hours', { h: f('h') })],
   [reader(EN.notify.span.minutes), (f) => t('notify:span.minutes', { m: f('m') })],
 ];
 
 function span(text: string): string {
-  for (const [read, write] of SPANS) {
-    const figures = read(text);
-    if (figures !== null) return write(figures);
-  }
-  return text;
+  return readBack(text, SPANS);
 }
 
-const LINES: readonly [(text: string) => Figures | null, (f: Figures) => string][] = [
+const LINES: readonly Rewrite[] = [
   [reader(EN.notify.timeline.started), () => t('notify:timeline.started')],
   [
     reader(EN.notify.timeline.startedAfter),
@@ -69,9 +47,5 @@ export function entryText(e: TimelineEntry, alerts: readonly Alert[]): string {
     const alert = alerts.find((a) => a.rule === e.rule && a.message === e.text);
     return alert === undefined ? e.text : alertText(alert);
   }
-  for (const [read, write] of LINES) {
-    const figures = read(e.text);
-    if (figures !== null) return write(figures);
-  }
-  return e.text;
+  return readBack(e.text, LINES);
 }

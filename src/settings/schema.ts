@@ -1,5 +1,6 @@
 import { Ajv, type ErrorObject } from 'ajv';
 import { ALERT_RULES, DEFAULT_ALERT_SETTINGS, type AlertRule, type AlertSettings } from '../alerts/types.ts';
+import { t } from '../i18n/index.ts';
 import { LANGUAGE_SETTINGS, type LanguageSetting } from '../i18n/language.ts';
 import { ROLES } from '../model.ts';
 import { HOST_NAME_PATTERN } from './host-name.ts';
@@ -398,12 +399,12 @@ function crossFieldErrors(settings: Settings): FieldError[] {
     if (level.criticalPercent < level.warningPercent) {
       errors.push({
         path: `/alerts/${name}/criticalPercent`,
-        message: 'must not be below the warning level',
+        message: t('settings:errors.belowWarning'),
       });
     }
   }
   if (settings.intervals.trayMs < settings.intervals.fastMs) {
-    errors.push({ path: '/intervals/trayMs', message: 'must not be shorter than the window interval' });
+    errors.push({ path: '/intervals/trayMs', message: t('settings:errors.shorterThanWindow') });
   }
   (settings.logPatterns ?? []).forEach((p, i) => {
     const problem = regexProblem(p.pattern);

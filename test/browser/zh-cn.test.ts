@@ -198,6 +198,42 @@ describe(
       await page.close();
     });
 
+    it('gives the reasons a setting is refused in Chinese', async () => {
+      const page = await open(zh, '#/settings', 'form.settings');
+      // Ajv's reasons first; the schema's own rules across fields run once every field is valid.
+      const rounds = [
+        {
+          '#f-alerts-memory-warningPercent': 'abc',
+          '#f-alerts-cpu-warningPercent': '150',
+          '#f-intervals-trayMs': '0.5',
+        },
+        {
+          '#f-alerts-memory-warningPercent': '85',
+          '#f-alerts-cpu-warningPercent': '70',
+          '#f-alerts-stack-criticalPercent': '10',
+          '#f-intervals-fastMs': '3',
+          '#f-intervals-trayMs': '2',
+        },
+      ];
+      for (const values of rounds) {
+        for (const [field, value] of Object.entries(values)) await page.fill(field, value);
+        await page.click('form.settings button[type="submit"]');
+        await page.locator('.form-status', { hasText: '未保存' }).waitFor({ timeout: 10_000 });
+        const reasons = await page.$$eval('form.settings .field-error', (els) =>
+          els.map((el) => el.textContent ?? '').filter((text) => text !== ''),
+        );
+        assert.ok(reasons.length >= 2, reasons.join(' | '));
+        const text = [...reasons, (await page.textContent('.form-status')) ?? ''].join('\n');
+        assert.ok(reasons.every(hasChinese), text);
+        assert.deepEqual(englishLeft(text, [], ALLOWED), [], text);
+        await page.evaluate(() => {
+          const status = document.querySelector('.form-status');
+          if (status !== null) status.textContent = '';
+        });
+      }
+      await page.close();
+    });
+
     it('stays in English for an English browser', async () => {
       for (const view of views()) {
         const page = await open(en, view.hash, view.ready);

@@ -4,6 +4,30 @@ export const settings = {
   save: 'Save',
   saved: 'Saved.',
   notSaved: 'Not saved: {{n}} problem(s). {{general}}',
+  /**
+   * A field's error: the schema's own (src/settings/schema.ts) and Ajv's, whose English the page
+   * reads back (renderer/read-back.ts) to show it in its language.
+   */
+  errors: {
+    belowWarning: 'must not be below the warning level',
+    shorterThanWindow: 'must not be shorter than the window interval',
+    type: 'must be {{type}}',
+    max: 'must be <= {{n}}',
+    min: 'must be >= {{n}}',
+    below: 'must be < {{n}}',
+    above: 'must be > {{n}}',
+    pattern: 'must match pattern "{{pattern}}"',
+    oneOf: 'must match exactly one schema in oneOf',
+    types: {
+      number: 'number',
+      integer: 'integer',
+      string: 'string',
+      boolean: 'boolean',
+      null: 'null',
+      object: 'object',
+      array: 'array',
+    },
+  },
   language: {
     title: 'Language',
     label: 'Language of the page',
