@@ -468,7 +468,7 @@ export class DetailView {
         'p',
         {},
         h('span', { class: `badge ${status.level}` }, `${status.icon} ${status.word}`),
-        ` ${s.role} · ${s.stack ?? t('page:overview.notInStack')} · ${s.host} · ${s.image} · ${t(`page:state.${s.state}`)}`,
+        ` ${s.role} · ${s.stack ?? t('page:overview.notInStack')} · ${s.host} · ${s.image} · ${t(`model:containerState.${s.state}`)}`,
       ),
       h(
         'p',

@@ -219,8 +219,8 @@ function row(state: State, s: Sample, stale: boolean): HTMLTableRowElement {
     h(
       'td',
       { 'data-col': 'state' },
-      t(`page:state.${s.state}`),
-      s.health !== 'none' ? h('div', { class: 'sub' }, t(`page:health.${s.health}`)) : null,
+      t(`model:containerState.${s.state}`),
+      s.health !== 'none' ? h('div', { class: 'sub' }, t(`model:health.${s.health}`)) : null,
       stale ? h('div', { class: 'sub' }, t('page:overview.lastSeen', { time: clockTime(seenAt) })) : null,
     ),
     h(

@@ -40,7 +40,7 @@ export function containerStatus(sample: Sample, verdict: Verdict): Status {
   const first = finding?.reasons[0];
   if (finding !== undefined && first !== undefined)
     return statusOf(finding.level, reasonWords(first.rule, first.level));
-  if (sample.state !== 'running') return statusOf('stopped', t(`page:state.${sample.state}`));
+  if (sample.state !== 'running') return statusOf('stopped', t(`model:containerState.${sample.state}`));
   return statusOf('ok');
 }
 

@@ -57,8 +57,8 @@ function memory(sample: Sample): string {
 }
 
 function state(sample: Sample): string {
-  const parts: string[] = [t(`cli:containerState.${sample.state}`)];
-  if (sample.health !== 'none') parts.push(t(`cli:health.${sample.health}`));
+  const parts: string[] = [t(`model:containerState.${sample.state}`)];
+  if (sample.health !== 'none') parts.push(t(`model:health.${sample.health}`));
   if (sample.exitCode !== null && sample.state !== 'running')
     parts.push(t('cli:table.exitCode', { code: sample.exitCode }));
   if (sample.oomKilled) parts.push(t('verdict:oomKilled'));

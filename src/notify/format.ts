@@ -5,6 +5,7 @@
 import { alertText, spanText } from '../alerts/alert-text.ts';
 import { formatBytes } from '../alerts/format.ts';
 import type { Alert, Severity, SnapshotEntry } from '../alerts/types.ts';
+import { reasonWords } from '../alerts/verdict.ts';
 import { t } from '../i18n/index.ts';
 import type { DesktopNotification, Urgency } from './notifier.ts';
 
@@ -29,35 +30,26 @@ export function notificationFor(alert: Alert): DesktopNotification | null {
   };
 }
 
+/** The notification's own words where it says more than the verdict (a risk, an ETA, the host); else the verdict's. */
 function headline(alert: Alert): string {
   const critical = alert.severity === 'critical';
   switch (alert.rule) {
     case 'memory-threshold':
-      return critical ? t('notify:headline.oomRisk') : t('notify:headline.memoryHigh');
+      return critical ? t('notify:headline.oomRisk') : reasonWords(alert.rule, 'warning');
     case 'memory-trend':
       return alert.etaSeconds === null
         ? t('notify:headline.oomRisk')
         : t('notify:headline.oomIn', { eta: spanText(alert.etaSeconds) });
     case 'stack-memory':
       return critical ? t('notify:headline.difyNearOom') : t('notify:headline.difyMemoryHigh');
-    case 'cpu-threshold':
-      return critical ? t('notify:headline.cpuCritical') : t('notify:headline.cpuHigh');
-    case 'oom-killed':
-      return t('notify:headline.oomKilled');
-    case 'killed':
-      return t('notify:headline.killed');
-    case 'log-signature':
-      return t('notify:headline.log');
-    case 'restart-loop':
-      return t('notify:headline.restartLoop');
-    case 'unhealthy':
-      return t('notify:headline.unhealthy');
     case 'host-down':
       return t('notify:headline.hostDown');
     case 'host-up':
       return t('notify:headline.hostUp');
     case 'recovered':
       return t('notify:headline.recovered');
+    default:
+      return reasonWords(alert.rule, critical ? 'critical' : 'warning');
   }
 }
 

@@ -12,16 +12,6 @@ export const cli = {
     state: 'STATE',
     status: 'STATUS',
   },
-  containerState: {
-    created: 'created',
-    running: 'running',
-    paused: 'paused',
-    restarting: 'restarting',
-    removing: 'removing',
-    exited: 'exited',
-    dead: 'dead',
-  },
-  health: { healthy: 'healthy', unhealthy: 'unhealthy', starting: 'starting' },
   hostState: {
     connecting: 'connecting',
     up: 'up',

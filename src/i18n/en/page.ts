@@ -12,16 +12,6 @@ export const page = {
   unreachable: 'Cannot reach Dify Monitor: {{why}}. Reload to try again.',
   unreadable: 'Dify Monitor sent data this page cannot read.',
   status: { ok: 'OK', stopped: 'Stopped', warning: 'Warning', critical: 'Critical', info: 'Info' },
-  state: {
-    created: 'created',
-    running: 'running',
-    paused: 'paused',
-    restarting: 'restarting',
-    removing: 'removing',
-    exited: 'exited',
-    dead: 'dead',
-  },
-  health: { healthy: 'healthy', unhealthy: 'unhealthy', starting: 'starting' },
   rule: {
     'memory-threshold': 'memory-threshold',
     'memory-trend': 'memory-trend',

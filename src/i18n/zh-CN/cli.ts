@@ -14,16 +14,6 @@ export const cli: Translation<typeof en> = {
     state: '状态',
     status: '告警',
   },
-  containerState: {
-    created: '已创建',
-    running: '运行中',
-    paused: '已暂停',
-    restarting: '重启中',
-    removing: '删除中',
-    exited: '已退出',
-    dead: '已失效',
-  },
-  health: { healthy: '健康', unhealthy: '不健康', starting: '启动中' },
   hostState: {
     connecting: '连接中',
     up: '已连接',

@@ -11,16 +11,6 @@ export const page: Translation<typeof en> = {
   unreachable: '无法连接 Dify Monitor：{{why}}。请刷新页面重试。',
   unreadable: 'Dify Monitor 发来的数据本页面无法读取。',
   status: { ok: '正常', stopped: '已停止', warning: '警告', critical: '严重', info: '信息' },
-  state: {
-    created: '已创建',
-    running: '运行中',
-    paused: '已暂停',
-    restarting: '重启中',
-    removing: '删除中',
-    exited: '已退出',
-    dead: '已失效',
-  },
-  health: { healthy: '健康', unhealthy: '不健康', starting: '启动中' },
   rule: {
     'memory-threshold': '内存阈值',
     'memory-trend': '内存趋势',
